@@ -1,0 +1,14 @@
+export * from './model.js';
+export { render } from './render.js';
+export type { RenderResult } from './render.js';
+export { CLOUD_CONFIG_HEADER, deepEqual, parse, serialize } from './yaml.js';
+export { validate } from './validate.js';
+export { CloudConfigError, formatReport } from './report.js';
+export type { Finding, Severity, ValidationReport } from './report.js';
+export { NOVA_USER_DATA_LIMIT, userDataSize } from './user-data.js';
+export { execLine, parseUnitFile, serializeUnitFile, unitFile, unitValues } from './systemd/unit-file.js';
+export type { SectionInput, UnitEntry, UnitFile, UnitProblem, UnitSection } from './systemd/unit-file.js';
+export * as ipv4 from './ipv4.js';
+export * as coreosLegacy from './profiles/coreos-legacy/index.js';
+export { renderMaster, renderNode } from './profiles/coreos-legacy/index.js';
+export type { LegacyClusterParams, ClusterSecrets, RenderedMachine } from './profiles/coreos-legacy/index.js';
