@@ -1,0 +1,56 @@
+import { CloudConfigError } from '@rax-kube/cloud-config';
+import { ConfigError, SecretsFileError } from '@rax-kube/cluster-up';
+import yargs from 'yargs';
+import { renderCommand } from './commands/render.js';
+import { CliError } from './io.js';
+import type { CliIo } from './io.js';
+
+/** Input the user can fix: printed without a stack, exit status 2. */
+function isUserError(error: unknown): error is Error & { exitCode?: number } {
+  return error instanceof ConfigError || error instanceof CloudConfigError || error instanceof SecretsFileError || (error instanceof CliError && error.exitCode === 2);
+}
+
+/**
+ * Runs the CLI and resolves to the exit status: 0 ok, 2 bad input, 1 failure. Expected errors
+ * print their message only; anything else is a bug and prints its stack.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const parser = yargs([...argv])
+    .scriptName('rax-kube')
+    .usage('$0 <command> [options]\n\nBring up Kubernetes on Rackspace / OpenStack with CoreOS-family machines.')
+    .option('cluster', { type: 'string', global: true, describe: 'cluster name (INSTANCE_PREFIX)' })
+    .option('config', { type: 'string', global: true, describe: 'config file: YAML or KEY=value lines' })
+    .option('cloud', { type: 'string', global: true, describe: 'cloud name in clouds.yaml (OS_CLOUD)' })
+    .option('verbose', { alias: 'v', type: 'count', global: true, describe: 'more output (-vv for debug)' })
+    .command(renderCommand(io))
+    .demandCommand(1, 'Name a command; see --help.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new CliError(`${message}\nRun rax-kube --help for usage.`, 2);
+    });
+  try {
+    let helpOutput = '';
+    await parser.parseAsync([...argv], {}, (_error, _parsed, output) => {
+      helpOutput = output;
+    });
+    if (helpOutput) io.stdout(`${helpOutput}\n`);
+    return 0;
+  } catch (error) {
+    if (isUserError(error)) {
+      io.stderr(`rax-kube: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      io.stderr(`rax-kube: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`rax-kube: unexpected error (a bug; please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
