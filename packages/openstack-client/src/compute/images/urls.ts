@@ -1,0 +1,2 @@
+export const imagesDetailPath = (): string => '/images/detail';
+export const imagePath = (id: string): string => `/images/${encodeURIComponent(id)}`;

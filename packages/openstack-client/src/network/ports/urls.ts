@@ -1,0 +1,2 @@
+export const portsPath = (): string => '/ports';
+export const portPath = (id: string): string => `/ports/${encodeURIComponent(id)}`;
