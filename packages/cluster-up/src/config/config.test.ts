@@ -37,6 +37,11 @@ describe('resolveConfig', () => {
     expect(config.sources.NUM_NODES).toBe('default');
   });
 
+  it('names the cloud network after the cluster unless NOVA_NETWORK_LABEL is set', () => {
+    expect(resolveConfig({ flags: { INSTANCE_PREFIX: 'prod' } }).novaNetworkLabel).toBe('prod-pool-net');
+    expect(resolveConfig({ env: { NOVA_NETWORK_LABEL: 'shared-net' } }).novaNetworkLabel).toBe('shared-net');
+  });
+
   it('layers defaults < config file < environment < flags', () => {
     const config = resolveConfig({
       configFile: { name: 'c.yaml', text: 'NUM_NODES: 2\nKUBE_NODE_FLAVOR: from-file\nINSTANCE_PREFIX: filecluster\n' },

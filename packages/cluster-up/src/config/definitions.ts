@@ -22,7 +22,7 @@ export const VARIABLES = [
   { name: 'KUBE_NODE_FLAVOR', kind: 'string', default: 'general1-2', description: 'flavor name or id of the nodes' },
   { name: 'SSH_KEY_NAME', kind: 'string', default: 'id_kubernetes', description: 'keypair name, and ~/.ssh/<name> locally' },
   { name: 'NOVA_NETWORK', kind: 'cidr', default: '192.168.0.0/24', description: 'CIDR of the private cloud network (pod traffic, etcd)' },
-  { name: 'NOVA_NETWORK_LABEL', kind: 'string', default: 'kubernetes-pool-net', description: 'name of the private cloud network' },
+  { name: 'NOVA_NETWORK_LABEL', kind: 'string', description: 'name of the private cloud network (default: <INSTANCE_PREFIX>-pool-net, so kubernetes-pool-net)' },
   { name: 'MASTER_FIXED_IP', kind: 'ipv4', description: "the master's address on NOVA_NETWORK, where etcd listens (default: the network's 2nd address)" },
   { name: 'ETCD_DISCOVERY', kind: 'url', description: 'an etcd discovery URL; when unset, etcd bootstraps from MASTER_FIXED_IP with no outside service' },
   { name: 'KUBE_NETWORK', kind: 'cidr', default: '10.240.0.0/16', description: 'flannel pod network; node i gets its i-th /24' },

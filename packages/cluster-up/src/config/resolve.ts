@@ -71,7 +71,7 @@ class ConfigChecker {
     const masterFlavor = this.text('KUBE_MASTER_FLAVOR');
     const nodeFlavor = this.text('KUBE_NODE_FLAVOR');
     const sshKeyName = this.matching('SSH_KEY_NAME', KEY_NAME, "must be 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (it names the keypair and the file ~/.ssh/<name>)");
-    const novaNetworkLabel = this.text('NOVA_NETWORK_LABEL');
+    const novaNetworkLabel = this.values.NOVA_NETWORK_LABEL ? this.text('NOVA_NETWORK_LABEL') : clusterName && `${clusterName}-pool-net`;
     const novaNetwork = this.cidr('NOVA_NETWORK');
     const kubeNetwork = this.cidr('KUBE_NETWORK');
     const serviceRange = this.cidr('SERVICE_CLUSTER_IP_RANGE');
