@@ -10,3 +10,7 @@ export { generateSshKeyPair, md5Fingerprint, samePublicKey, sha256Fingerprint } 
 export type { SshKeyPair, SshKeyType } from './ssh/openssh-key.js';
 export { kubeconfigPath, KubeconfigError, mergeKubeconfig, writeKubeconfig } from './kubeconfig/merge.js';
 export type { ClusterAccess } from './kubeconfig/merge.js';
+export { allocationPoolsWithout, CLUSTER_METADATA_KEY, desiredCluster, INDEX_METADATA_KEY, ROLE_METADATA_KEY } from './plan/desired.js';
+export type { DesiredCluster, DesiredServer } from './plan/desired.js';
+export { describePlan, plan, PlanConflictError } from './plan/plan.js';
+export type { ObservedServer, ObservedState, Plan, ServerPlan } from './plan/plan.js';
