@@ -41,7 +41,8 @@ const SECRET_JSON_KEYS = [
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const headerPattern = new RegExp(`(${SECRET_HEADERS.map(escapeRegExp).join('|')})(["']?\\s*[:=]\\s*["']?)([^\\s"',;}]+)`, 'gi');
+// An Authorization value may start with a scheme ("Bearer x", "Basic x"): both words go.
+const headerPattern = new RegExp(`(${SECRET_HEADERS.map(escapeRegExp).join('|')})(["']?\\s*[:=]\\s*["']?)((?:(?:Bearer|Basic|Token|Negotiate)\\s+)?[^\\s"',;}]+)`, 'gi');
 const queryPattern = new RegExp(`([?&;]|^|\\s)(${SECRET_QUERY_PARAMS.map(escapeRegExp).join('|')})=([^&#\\s"']*)`, 'gi');
 const jsonPattern = new RegExp(`("(?:${SECRET_JSON_KEYS.map(escapeRegExp).join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'g');
 

@@ -18,7 +18,7 @@ export interface RecordedRequest {
   reset: () => void;
 }
 
-export type TestHandler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
+export type TestHandler = (req: RecordedRequest, res: ServerResponse) => unknown;
 
 export interface TestServer {
   url: string;
