@@ -1,0 +1,19 @@
+import type { BlobStore } from './state/blobs.js';
+import type { ResolvedOptions } from './options.js';
+import type { SimStore } from './state/store.js';
+import type { ServerSnapshot } from './compute/types.js';
+
+/** Shared by every service: configuration, state, clock and the URLs the sim is reachable at. */
+export interface SimContext {
+  readonly options: ResolvedOptions;
+  readonly store: SimStore;
+  readonly blobs: BlobStore;
+  now(): number;
+  /** http://127.0.0.1:PORT */
+  publicUrl(): string;
+  /** The ServiceNet listener (rackspace mode), else the public URL. */
+  internalUrl(): string;
+  /** Runs `fn` after `ms` unless the sim is closed first. */
+  schedule(ms: number, fn: () => void): void;
+  notifyServerActive(server: ServerSnapshot, userData: string | undefined): void;
+}
