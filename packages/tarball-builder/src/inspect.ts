@@ -1,0 +1,113 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { DigestTap } from './digest.js';
+import type { TarballDigests } from './digest.js';
+import { TarballError } from './errors.js';
+import { REQUIRED_SERVER_BINARIES, SERVER_BIN_DIR } from './layout.js';
+import type { ServerBinary } from './layout.js';
+import { TarFormatError } from './tar/header.js';
+import { createTarParserStream } from './tar/reader.js';
+import type { TarEntry } from './tar/reader.js';
+
+export interface TarballEntrySummary {
+  /** Normalised: no leading `./`, no trailing `/`. */
+  path: string;
+  type: TarEntry['type'];
+  mode: number;
+  size: number;
+}
+
+export interface ServerTarballInspection {
+  /** Absolute path of the file inspected. */
+  path: string;
+  /** Size of the compressed file in bytes. */
+  size: number;
+  /** Digests of the compressed file, as uploaded. */
+  digests: TarballDigests;
+  entryCount: number;
+  /** Sum of the member sizes (the unpacked payload). */
+  unpackedSize: number;
+  entries: TarballEntrySummary[];
+  /** The required binaries as found (each a regular file with an executable bit). */
+  binaries: Record<ServerBinary, { size: number; mode: number }>;
+}
+
+export interface InspectOptions {
+  signal?: AbortSignal;
+}
+
+export const normaliseEntryPath = (path: string): string => path.replace(/^(\.\/)+/u, '').replace(/\/+$/u, '');
+
+/**
+ * Read a server tarball once, as a stream: digest the compressed bytes (MD5, SHA-256, SHA-512),
+ * gunzip and walk the tar headers, and check that the five server binaries are there as
+ * executable regular files. Memory use does not grow with the file.
+ */
+export async function inspectServerTarball(file: string, options: InspectOptions = {}): Promise<ServerTarballInspection> {
+  const path = resolve(file);
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new TarballError('TARBALL_NOT_FOUND', `Tarball ${path} does not exist`, { path, searched: [path], cause: err });
+    throw err;
+  });
+  if (!info.isFile()) throw new TarballError('TARBALL_NOT_FOUND', `Tarball ${path} is not a regular file`, { path, searched: [path] });
+
+  const entries: TarballEntrySummary[] = [];
+  const tap = new DigestTap();
+  const sink = createTarParserStream({
+    onEntry(entry) {
+      entries.push({ path: normaliseEntryPath(entry.path), type: entry.type, mode: entry.mode, size: entry.size });
+    },
+  });
+  try {
+    await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), tap, createGunzip(), sink, { signal: options.signal });
+  } catch (err) {
+    throw describeReadFailure(path, err);
+  }
+
+  const problems: string[] = [];
+  const binaries: Partial<Record<ServerBinary, { size: number; mode: number }>> = {};
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  for (const name of REQUIRED_SERVER_BINARIES) {
+    const entryPath = `${SERVER_BIN_DIR}/${name}`;
+    const entry = byPath.get(entryPath);
+    if (entry === undefined) problems.push(`${entryPath} is missing`);
+    else if (entry.type !== 'file') problems.push(`${entryPath} is a ${entry.type}, not a regular file`);
+    else if ((entry.mode & 0o111) === 0) problems.push(`${entryPath} is not executable (mode ${formatMode(entry.mode)})`);
+    else binaries[name] = { size: entry.size, mode: entry.mode };
+  }
+  if (problems.length > 0) {
+    throw new TarballError('TARBALL_INVALID_LAYOUT', `${path} is not a usable Kubernetes server tarball:\n  ${problems.join('\n  ')}`, { path });
+  }
+  return {
+    path,
+    size: tap.accumulator.bytes,
+    digests: tap.accumulator.digest(),
+    entryCount: entries.length,
+    unpackedSize: entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0),
+    entries,
+    binaries: binaries as Record<ServerBinary, { size: number; mode: number }>,
+  };
+}
+
+export const formatMode = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+
+function describeReadFailure(path: string, err: unknown): unknown {
+  if (err instanceof TarFormatError) {
+    return new TarballError(err.kind === 'truncated' ? 'TARBALL_TRUNCATED' : 'TARBALL_CORRUPT', `${path}: ${err.kind === 'truncated' ? 'truncated tar archive' : 'corrupt tar archive'}: ${err.message}`, {
+      path,
+      cause: err,
+    });
+  }
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // zlib reports a stream that stops early as Z_BUF_ERROR ("unexpected end of file").
+  if (code === 'Z_BUF_ERROR') {
+    return new TarballError('TARBALL_TRUNCATED', `${path}: truncated gzip stream (the file ends early; an interrupted download or copy?)`, { path, cause: err });
+  }
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new TarballError('TARBALL_CORRUPT', `${path}: not a valid gzip file (${(err as Error).message})`, { path, cause: err });
+  }
+  return err;
+}
