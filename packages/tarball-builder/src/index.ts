@@ -20,3 +20,8 @@ export { tarStream, encodeEntryHeader, DEFAULT_RECORD_SIZE } from './tar/writer.
 export type { TarSource, TarWriteEntry } from './tar/writer.js';
 export { ReproducibleGzip } from './tar/gzip.js';
 export { TarFormatError } from './tar/header.js';
+
+export { fetchRelease, releaseUrls, releaseCacheDir, validateReleaseVersion, parseSha512File, raxKubeHome, DEFAULT_RELEASE_BASE_URL } from './fetch.js';
+export type { FetchReleaseOptions, FetchedRelease } from './fetch.js';
+export { ProgressMeter } from './progress.js';
+export type { TransferProgress, ProgressListener, ProgressMeterOptions } from './progress.js';
