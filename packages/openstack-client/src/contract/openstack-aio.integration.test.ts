@@ -1,0 +1,4 @@
+import { contractSuite } from './contract-suite.js';
+import { prepareAio } from './targets.js';
+
+await contractSuite(await prepareAio());

@@ -1,0 +1,4 @@
+import { contractSuite } from './contract-suite.js';
+import { prepareSim } from './targets.js';
+
+await contractSuite(await prepareSim('openstack'));
