@@ -37,8 +37,13 @@ export class DigestAccumulator {
 export class DigestTap extends Transform {
   readonly accumulator = new DigestAccumulator();
 
+  constructor(private readonly onBytes?: (count: number) => void) {
+    super();
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.accumulator.update(chunk);
+    this.onBytes?.(chunk.length);
     callback(null, chunk);
   }
 }

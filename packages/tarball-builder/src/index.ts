@@ -25,3 +25,8 @@ export { fetchRelease, releaseUrls, releaseCacheDir, validateReleaseVersion, par
 export type { FetchReleaseOptions, FetchedRelease } from './fetch.js';
 export { ProgressMeter } from './progress.js';
 export type { TransferProgress, ProgressListener, ProgressMeterOptions } from './progress.js';
+
+export { uploadServerTarball, planUpload, remoteMatches, defaultReleaseContainer, releaseObjectName, DEFAULT_CONTAINER_PREFIX, DEFAULT_SEGMENT_SIZE, DEFAULT_SEGMENT_CONCURRENCY, SWIFT_DEFAULT_MAX_FILE_SIZE } from './upload.js';
+export type { ObjectStorage, UploadProgress, UploadServerTarballOptions, UploadedTarball } from './upload.js';
+export { ensureTempUrlKey, createReleaseTempUrl, redactTempUrl, DEFAULT_TEMP_URL_TTL_SECONDS } from './temp-url.js';
+export type { TempUrlKey, ReleaseTempUrlOptions, ReleaseTempUrl } from './temp-url.js';

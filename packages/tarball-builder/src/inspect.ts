@@ -8,6 +8,8 @@ import type { TarballDigests } from './digest.js';
 import { TarballError } from './errors.js';
 import { REQUIRED_SERVER_BINARIES, SERVER_BIN_DIR } from './layout.js';
 import type { ServerBinary } from './layout.js';
+import { ProgressMeter } from './progress.js';
+import type { ProgressListener } from './progress.js';
 import { TarFormatError } from './tar/header.js';
 import { createTarParserStream } from './tar/reader.js';
 import type { TarEntry } from './tar/reader.js';
@@ -25,6 +27,8 @@ export interface ServerTarballInspection {
   path: string;
   /** Size of the compressed file in bytes. */
   size: number;
+  /** The file's mtime when inspected: upload refuses a file that changed since. */
+  modifiedMs: number;
   /** Digests of the compressed file, as uploaded. */
   digests: TarballDigests;
   entryCount: number;
@@ -37,6 +41,8 @@ export interface ServerTarballInspection {
 
 export interface InspectOptions {
   signal?: AbortSignal;
+  /** Bytes of the compressed file read so far (a 2 GiB tarball takes a few seconds). */
+  onProgress?: ProgressListener;
 }
 
 export const normaliseEntryPath = (path: string): string => path.replace(/^(\.\/)+/u, '').replace(/\/+$/u, '');
@@ -55,7 +61,8 @@ export async function inspectServerTarball(file: string, options: InspectOptions
   if (!info.isFile()) throw new TarballError('TARBALL_NOT_FOUND', `Tarball ${path} is not a regular file`, { path, searched: [path] });
 
   const entries: TarballEntrySummary[] = [];
-  const tap = new DigestTap();
+  const meter = new ProgressMeter(info.size, options.onProgress);
+  const tap = new DigestTap((n) => meter.add(n));
   const sink = createTarParserStream({
     onEntry(entry) {
       entries.push({ path: normaliseEntryPath(entry.path), type: entry.type, mode: entry.mode, size: entry.size });
@@ -66,6 +73,7 @@ export async function inspectServerTarball(file: string, options: InspectOptions
   } catch (err) {
     throw describeReadFailure(path, err);
   }
+  meter.finish();
 
   const problems: string[] = [];
   const binaries: Partial<Record<ServerBinary, { size: number; mode: number }>> = {};
@@ -84,6 +92,7 @@ export async function inspectServerTarball(file: string, options: InspectOptions
   return {
     path,
     size: tap.accumulator.bytes,
+    modifiedMs: info.mtimeMs,
     digests: tap.accumulator.digest(),
     entryCount: entries.length,
     unpackedSize: entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0),
