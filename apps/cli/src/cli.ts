@@ -2,6 +2,7 @@ import { CloudConfigError } from '@rax-kube/cloud-config';
 import { ConfigError, SecretsFileError } from '@rax-kube/cluster-up';
 import yargs from 'yargs';
 import { renderCommand } from './commands/render.js';
+import { simCommand } from './commands/sim.js';
 import { CliError } from './io.js';
 import type { CliIo } from './io.js';
 
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('cloud', { type: 'string', global: true, describe: 'cloud name in clouds.yaml (OS_CLOUD)' })
     .option('verbose', { alias: 'v', type: 'count', global: true, describe: 'more output (-vv for debug)' })
     .command(renderCommand(io))
+    .command(simCommand(io))
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()
