@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServerTarball } from './build.js';
+import { buildServerTarball, writeReproducibleTarball } from './build.js';
 import type { BuiltTarball } from './build.js';
 import type { TarballError } from './errors.js';
 import { inspectServerTarball } from './inspect.js';
@@ -24,10 +24,19 @@ export interface SwiftTarget {
 }
 
 /** A server tarball of incompressible "binaries", so its size is predictable. */
-export async function randomServerTarball(dir: string, bytesPerBinary: number, seed: string): Promise<BuiltTarball> {
+export async function randomServerTarball(dir: string, bytesPerBinary: number, seed: string, options: { withoutKubelet?: boolean } = {}): Promise<BuiltTarball> {
   const binDir = await makeBinDir(join(dir, `bin-${seed}`));
   for (const name of REQUIRED_SERVER_BINARIES) await writeFile(join(binDir, name), randomBytes(bytesPerBinary), { mode: 0o755 });
-  return buildServerTarball({ binDir, output: join(dir, `${seed}.tar.gz`), level: 1 });
+  const built = await buildServerTarball({ binDir, output: join(dir, `${seed}.tar.gz`), level: 1 });
+  if (!options.withoutKubelet) return built;
+  // The same kind of file, minus one binary: it fails inspection only at the very end.
+  const files = REQUIRED_SERVER_BINARIES.filter((n) => n !== 'kubelet').map((name) => ({
+    path: `kubernetes/server/bin/${name}`,
+    source: { kind: 'file' as const, path: join(binDir, name) },
+    executable: true,
+    size: bytesPerBinary,
+  }));
+  return writeReproducibleTarball(files, join(dir, `${seed}-broken.tar.gz`), { level: 1 });
 }
 
 export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | string>): void {
@@ -72,7 +81,8 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
       const first = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, onProgress: (e) => events.push(e) });
       expect(first).toMatchObject({ container, object: 'devel/kubernetes-server-linux-amd64.tar.gz', uploaded: true, etag: small.digests.md5, segments: 0, size: small.size });
       expect(events.at(-1)).toMatchObject({ phase: 'upload', done: true, bytesDone: small.size, bytesTotal: small.size, segmentsDone: 1, segmentsTotal: 1 });
-      expect(events.some((e) => e.phase === 'inspect' && e.done)).toBe(true);
+      // Nothing remote to compare with: the file was read once, inspected on the way out.
+      expect(events.every((e) => e.phase === 'upload')).toBe(true);
       const head = await storage().objects.head(container, first.object);
       expect(head).toMatchObject({ etag: small.digests.md5, contentLength: small.size, staticLargeObject: false });
       expect(head.metadata).toMatchObject({ sha256: small.digests.sha256, sha512: small.digests.sha512 });
@@ -80,6 +90,10 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
 
       const again = await uploadServerTarball({ objectStorage: storage(), tarball: await inspectServerTarball(small.path), container });
       expect(again).toMatchObject({ uploaded: false, etag: small.digests.md5 });
+      const skipEvents: UploadProgress[] = [];
+      const byPath = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, onProgress: (e) => skipEvents.push(e) });
+      expect(byPath.uploaded).toBe(false);
+      expect(skipEvents.some((e) => e.phase === 'inspect' && e.done)).toBe(true);
       const forced = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, force: true });
       expect(forced.uploaded).toBe(true);
     });
@@ -119,6 +133,27 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
       for await (const e of storage().objects.list(container, { prefix: `${result.object}.segments/` })) if ('name' in e) left.push(e.name);
       expect(left).toEqual([]);
       expect((await storage().objects.getBuffer(container, replaced.object)).equals(await readFile(small.path))).toBe(true);
+    });
+
+    it('keeps the previous object when a tarball fails inspection while it is being sent', async (ctx) => {
+      if (skip) ctx.skip(skip);
+      const prefix = 'broken/';
+      const good = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, containerPrefix: prefix });
+      // Several MiB, mostly sent before the missing binary shows up at the end of the archive.
+      const broken = await randomServerTarball(dir, 700 * 1024, 'broken', { withoutKubelet: true });
+      const err = (await uploadServerTarball({ objectStorage: storage(), tarball: broken.path, container, containerPrefix: prefix }).catch((e: unknown) => e)) as TarballError;
+      expect(err.code).toBe('TARBALL_INVALID_LAYOUT');
+      expect(err.message).toContain('kubernetes/server/bin/kubelet is missing');
+      // A corrupt file: the gzip stream breaks in the middle.
+      const corrupt = join(dir, 'corrupt.tar.gz');
+      const bytes = Buffer.from(await readFile(large.path));
+      bytes.fill(0x55, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 4096);
+      await writeFile(corrupt, bytes);
+      const corruptErr = (await uploadServerTarball({ objectStorage: storage(), tarball: corrupt, container, containerPrefix: prefix }).catch((e: unknown) => e)) as TarballError;
+      expect(corruptErr.code).toBe('TARBALL_CORRUPT');
+      const head = await storage().objects.head(container, good.object);
+      expect(head).toMatchObject({ etag: small.digests.md5, contentLength: small.size });
+      expect((await storage().objects.getBuffer(container, good.object)).equals(await readFile(small.path))).toBe(true);
     });
 
     it('refuses to upload a file that changed after it was inspected', async (ctx) => {

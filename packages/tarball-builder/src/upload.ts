@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import type { Readable } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
+import type { Readable, TransformCallback } from 'node:stream';
 import type { OpenStackClient } from '@rax-kube/openstack-client';
 import type { TarballDigests } from './digest.js';
 import { TarballError } from './errors.js';
-import { inspectServerTarball } from './inspect.js';
+import { inspectServerTarball, inspectTarballStream, statTarball } from './inspect.js';
 import type { ServerTarballInspection } from './inspect.js';
 import { SERVER_TARBALL_NAME } from './layout.js';
 import { ProgressMeter } from './progress.js';
@@ -185,11 +185,232 @@ function uploadError(message: string, cause: unknown, path: string): TarballErro
 }
 
 /**
- * Upload the server tarball to `<container>/<CONTAINER_PREFIX>kubernetes-server-linux-amd64.tar.gz`:
- * ensure the container; skip when the remote object already matches; otherwise stream it with its
- * ETag in one PUT, or, above the segment size, as parallel segments (bounded) plus a static large
- * object manifest. SHA-256 and SHA-512 are stored as object metadata. The file is never held in
- * memory: every body is a file stream, reopened by range on retry.
+ * The body of a PUT that is read while the same bytes are being inspected: it passes chunks on
+ * one behind, and lets the last one go only once the inspection has accepted the whole file.
+ * If the inspection fails, the body fails instead, the request is cut short and Swift (which
+ * commits an object only after Content-Length bytes) keeps whatever it had before.
+ */
+class HeldBackBody extends Transform {
+  private held: Buffer | undefined;
+
+  constructor(
+    private readonly verdict: Promise<unknown>,
+    private readonly onBytes: (count: number) => void,
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const previous = this.held;
+    this.held = chunk;
+    if (previous !== undefined) this.onBytes(previous.length);
+    callback(null, previous);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.verdict.then(
+      () => {
+        if (this.held !== undefined) this.onBytes(this.held.length);
+        callback(null, this.held);
+      },
+      (err: unknown) => callback(err as Error),
+    );
+  }
+}
+
+interface UploadContext {
+  objectStorage: ObjectStorage;
+  container: string;
+  object: string;
+  concurrency: number;
+  emit: ((progress: UploadProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** Progress for the upload phase, throttled to one event per 250 ms plus the final one. */
+function uploadReporter(ctx: UploadContext, size: number, segmentsTotal: number) {
+  const meter = new ProgressMeter(size, undefined);
+  let segmentsDone = 0;
+  let last = -Infinity;
+  const report = (final = false): void => {
+    if (ctx.emit === undefined) return;
+    const snapshot = meter.snapshot();
+    if (!final && snapshot.elapsedMs - last < 250) return;
+    last = snapshot.elapsedMs;
+    ctx.emit({ ...snapshot, done: final, phase: 'upload', segmentsDone, segmentsTotal });
+  };
+  return {
+    meter,
+    report,
+    segmentDone: (): void => {
+      segmentsDone++;
+      report();
+    },
+    finish: (): void => {
+      segmentsDone = segmentsTotal;
+      meter.finish();
+      report(true);
+    },
+  };
+}
+
+const metadataHeaders = (digests: TarballDigests): Record<string, string> => ({ 'x-object-meta-sha256': digests.sha256, 'x-object-meta-sha512': digests.sha512 });
+
+async function assertUnchangedOnDisk(file: { path: string; size: number; modifiedMs: number }): Promise<void> {
+  const now = await stat(file.path);
+  if (now.size !== file.size || now.mtimeMs !== file.modifiedMs) {
+    throw new TarballError('UPLOAD_FAILED', `${file.path} changed after it was inspected; inspect it again before uploading`, { path: file.path });
+  }
+}
+
+/** One PUT with the ETag known up front (Swift refuses a body that does not match it). */
+async function putWhole(ctx: UploadContext, inspection: ServerTarballInspection): Promise<string> {
+  const { path, size, digests } = inspection;
+  const progress = uploadReporter(ctx, size, 1);
+  // Bounded by the inspected size: bytes appended since are not sent (and the mtime check fails).
+  const body = new PartBody(path, size > 0 ? { start: 0, end: size - 1 } : undefined, progress.meter, progress.report);
+  const abort = (): void => body.destroy();
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, ctx.object), {
+      body: body.open(),
+      headers: { etag: digests.md5, 'content-length': String(size), 'content-type': 'application/gzip', ...metadataHeaders(digests) },
+      context: { bodyFactory: body.open },
+    });
+    const etag = unquote(res.headers.etag) ?? digests.md5;
+    if (etag !== digests.md5) throw new TarballError('UPLOAD_FAILED', `Swift stored ${ctx.container}/${ctx.object} with ETag ${etag}, expected ${digests.md5}`, { path });
+    await assertUnchangedOnDisk(inspection);
+    progress.finish();
+    return etag;
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort);
+    body.destroy();
+  }
+}
+
+/** Segments in parallel (bounded), each checked against Swift's ETag, then the SLO manifest. */
+async function putSegments(ctx: UploadContext, inspection: ServerTarballInspection, segmentSize: number, count: number): Promise<{ etag: string; keep: string }> {
+  const { path, size, digests } = inspection;
+  const progress = uploadReporter(ctx, size, count);
+  // Named by content and segment size: a re-upload of the same file lands on the same names.
+  const keep = `${ctx.object}.segments/${digests.sha256.slice(0, 16)}-${segmentSize}/`;
+  const bodies = new Set<PartBody>();
+  const abort = (): void => bodies.forEach((b) => b.destroy());
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const ranges = Array.from({ length: count }, (_, index) => ({ index, start: index * segmentSize, end: Math.min(size, (index + 1) * segmentSize) - 1 }));
+    const segments = await mapLimit(ranges, ctx.concurrency, async (range) => {
+      const name = `${keep}${String(range.index).padStart(8, '0')}`;
+      const bytes = range.end - range.start + 1;
+      const body = new PartBody(path, { start: range.start, end: range.end }, progress.meter, progress.report);
+      bodies.add(body);
+      const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, name), {
+        body: body.open(),
+        headers: { 'content-length': String(bytes), 'content-type': 'application/octet-stream' },
+        context: { bodyFactory: body.open },
+      });
+      bodies.delete(body);
+      // Each segment's MD5 is computed as it is sent (one read per segment), then checked against Swift's.
+      const local = body.md5();
+      const stored = unquote(res.headers.etag);
+      if (stored !== local) throw new TarballError('UPLOAD_FAILED', `Segment ${ctx.container}/${name} was stored with ETag ${stored}, but the bytes sent have MD5 ${local}`, { path });
+      progress.segmentDone();
+      return { path: `/${ctx.container}/${name}`, etag: local, size_bytes: bytes };
+    });
+    await assertUnchangedOnDisk(inspection);
+    // A static large object's ETag is the MD5 of its segments' ETags (hex, concatenated); Swift checks it.
+    const expected = createHash('md5').update(segments.map((s) => s.etag).join('')).digest('hex');
+    const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, ctx.object), {
+      searchParams: { 'multipart-manifest': 'put' },
+      body: JSON.stringify(segments),
+      headers: { 'content-type': 'application/gzip', etag: expected, ...metadataHeaders(digests) },
+    });
+    progress.finish();
+    return { etag: unquote(res.headers.etag) ?? expected, keep };
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort);
+    bodies.forEach((b) => b.destroy());
+  }
+}
+
+type StreamingOutcome = { kind: 'done'; inspection: ServerTarballInspection; etag: string } | { kind: 'retry'; inspection: ServerTarballInspection | undefined; cause: unknown };
+
+/**
+ * Read the file once: inspect it and send it in the same pass (the ETag cannot go in the
+ * headers, because it is known only at the end). The last chunk is held back until the
+ * inspection passes, and Swift's ETag is compared with the local MD5 afterwards, as swiftclient
+ * does; the digests go on as metadata with a POST. A transport failure is handed back for the
+ * caller to redo with the replayable two-pass upload.
+ */
+async function putWhileInspecting(ctx: UploadContext, file: { path: string; size: number; modifiedMs: number }): Promise<StreamingOutcome> {
+  const progress = uploadReporter(ctx, file.size, 1);
+  const source = createReadStream(file.path, { highWaterMark: 1024 * 1024, ...(file.size > 0 ? { end: file.size - 1 } : {}) });
+  const toInspect = new PassThrough({ highWaterMark: 1024 * 1024 });
+  let putFailed = false;
+  const inspecting = inspectTarballStream(toInspect, file);
+  const verdict = inspecting.catch((err: unknown) => {
+    if (!putFailed) {
+      body.destroy(err as Error);
+      source.destroy();
+    }
+    throw err;
+  });
+  verdict.catch(() => undefined);
+  const body = new HeldBackBody(verdict, (n) => {
+    progress.meter.add(n);
+    progress.report();
+  });
+  source.on('error', (err) => {
+    toInspect.destroy(err);
+    body.destroy(err);
+  });
+  source.pipe(toInspect);
+  source.pipe(body);
+  const abort = (): void => {
+    source.destroy();
+    body.destroy(new Error('aborted'));
+  };
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  let etag: string | undefined;
+  try {
+    const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, ctx.object), {
+      body,
+      headers: { 'content-length': String(file.size), 'content-type': 'application/gzip' },
+    });
+    etag = unquote(res.headers.etag);
+  } catch (err) {
+    putFailed = true;
+    const inspectionFailure = await verdict.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (inspectionFailure instanceof TarballError) throw inspectionFailure;
+    source.destroy();
+    toInspect.destroy();
+    if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
+    return { kind: 'retry', inspection: undefined, cause: err };
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort);
+  }
+  const inspection = await inspecting;
+  await assertUnchangedOnDisk(file);
+  if (etag !== inspection.digests.md5) return { kind: 'retry', inspection, cause: new Error(`Swift answered ETag ${etag}, the bytes read have MD5 ${inspection.digests.md5}`) };
+  await ctx.objectStorage.service.request('POST', encodePath(ctx.container, ctx.object), { headers: { 'content-type': 'application/gzip', ...metadataHeaders(inspection.digests) } });
+  progress.finish();
+  return { kind: 'done', inspection, etag };
+}
+
+/**
+ * Upload the server tarball to `<container>/<CONTAINER_PREFIX>kubernetes-server-linux-amd64.tar.gz`.
+ *
+ * - The container is created when missing; an object that already holds these bytes (same ETag,
+ *   or same SHA-256 metadata and size) is left alone unless `force`.
+ * - Up to the segment size it is one PUT; above it, segments in parallel (bounded) and a static
+ *   large object manifest. SHA-256 and SHA-512 go on as object metadata.
+ * - Given a path, the file is inspected (layout and digests) before anything is committed. When
+ *   no remote object of the same size exists there is nothing to compare, so the file is read
+ *   only once: inspected while it is sent (see putWhileInspecting).
+ * - The file is never held in memory: every body is a file stream, reopened by range on retry.
  */
 export async function uploadServerTarball(options: UploadServerTarballOptions): Promise<UploadedTarball> {
   const { objectStorage } = options;
@@ -200,113 +421,47 @@ export async function uploadServerTarball(options: UploadServerTarballOptions): 
   const object = releaseObjectName(options.containerPrefix);
   const concurrency = options.concurrency ?? DEFAULT_SEGMENT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TarballError('UPLOAD_OPTIONS_INVALID', `concurrency must be a positive integer, got ${concurrency}`);
-  const emit = options.onProgress;
+  const ctx: UploadContext = { objectStorage, container, object, concurrency, emit: options.onProgress, signal: options.signal };
+  const given = typeof options.tarball === 'string' ? undefined : options.tarball;
+  const file = given ?? (await statTarball(options.tarball as string));
+  if (given !== undefined) await assertUnchangedOnDisk(given);
 
-  const inspection =
-    typeof options.tarball === 'string'
-      ? await inspectServerTarball(options.tarball, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(emit ? { onProgress: (p) => emit({ ...p, phase: 'inspect', segmentsDone: 0, segmentsTotal: 0 }) } : {}),
-        })
-      : options.tarball;
-  const { path, size, digests } = inspection;
-  const unchangedOnDisk = async (): Promise<void> => {
-    const now = await stat(path);
-    if (now.size !== size || now.mtimeMs !== inspection.modifiedMs) {
-      throw new TarballError('UPLOAD_FAILED', `${path} changed after it was inspected; inspect it again before uploading`, { path });
-    }
+  const inspect = (): Promise<ServerTarballInspection> =>
+    inspectServerTarball(file.path, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(ctx.emit ? { onProgress: (p) => ctx.emit?.({ ...p, phase: 'inspect', segmentsDone: 0, segmentsTotal: 0 }) } : {}),
+    });
+  const finish = async (inspection: ServerTarballInspection, fields: Pick<UploadedTarball, 'etag' | 'uploaded' | 'segments' | 'segmentSize'>, keepSegments?: string): Promise<UploadedTarball> => {
+    if (fields.uploaded) await removeStaleSegments(objectStorage, container, `${object}.segments/`, keepSegments);
+    return { container, object, size: inspection.size, digests: inspection.digests, ...fields };
   };
-  await unchangedOnDisk();
 
-  const where = `${container}/${object}`;
-  const result = (fields: Pick<UploadedTarball, 'etag' | 'uploaded' | 'segments' | 'segmentSize'>): UploadedTarball => ({ container, object, size, digests, ...fields });
   try {
     await objectStorage.containers.ensure(container);
     const remote = await objectStorage.objects.find(container, object);
-    if (!options.force && remote !== undefined && remoteMatches(remote, { size, digests })) {
-      emit?.({ bytesDone: size, bytesTotal: size, bytesPerSecond: 0, etaSeconds: 0, elapsedMs: 0, done: true, phase: 'upload', segmentsDone: 0, segmentsTotal: 0 });
-      return result({ etag: remote.etag ?? digests.md5, uploaded: false, segments: 0, segmentSize: undefined });
-    }
+    const plan = planUpload(file.size, options.segmentSize ?? DEFAULT_SEGMENT_SIZE, await clusterLimits(objectStorage));
+    const mayBeUnchanged = !options.force && remote !== undefined && remote.contentLength === file.size;
 
-    const plan = planUpload(size, options.segmentSize ?? DEFAULT_SEGMENT_SIZE, await clusterLimits(objectStorage));
-    const segmentsTotal = Math.max(1, plan.segments);
-    let segmentsDone = 0;
-    const meter = new ProgressMeter(size, undefined);
-    let lastEmit = -Infinity;
-    const report = (force = false): void => {
-      if (emit === undefined) return;
-      const snapshot = meter.snapshot();
-      if (!force && snapshot.elapsedMs - lastEmit < 250) return;
-      lastEmit = snapshot.elapsedMs;
-      emit({ ...snapshot, done: force && segmentsDone === segmentsTotal, phase: 'upload', segmentsDone, segmentsTotal });
-    };
-    const bodies = new Set<PartBody>();
-    const onAbort = (): void => bodies.forEach((b) => b.destroy());
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const metadataHeaders = { 'x-object-meta-sha256': digests.sha256, 'x-object-meta-sha512': digests.sha512 };
-
-    try {
-      const segmentDir = `${object}.segments/`;
-      let etag: string;
-      let keepSegmentsUnder: string | undefined;
-      if (plan.segmentSize === undefined) {
-        const body = new PartBody(path, undefined, meter, report);
-        bodies.add(body);
-        const res = await objectStorage.service.request('PUT', encodePath(container, object), {
-          body: body.open(),
-          headers: { etag: digests.md5, 'content-length': String(size), 'content-type': 'application/gzip', ...metadataHeaders },
-          context: { bodyFactory: body.open },
-        });
-        etag = unquote(res.headers.etag) ?? digests.md5;
-        if (etag !== digests.md5) throw new TarballError('UPLOAD_FAILED', `Swift stored ${where} with ETag ${etag}, expected ${digests.md5}`, { path });
-        segmentsDone = 1;
-      } else {
-        const segmentSize = plan.segmentSize;
-        // Named by content and segment size: a re-upload of the same file lands on the same names.
-        keepSegmentsUnder = `${segmentDir}${digests.sha256.slice(0, 16)}-${segmentSize}/`;
-        const ranges = Array.from({ length: plan.segments }, (_, index) => ({ index, start: index * segmentSize, end: Math.min(size, (index + 1) * segmentSize) - 1 }));
-        const segments = await mapLimit(ranges, concurrency, async (range) => {
-          const name = `${keepSegmentsUnder}${String(range.index).padStart(8, '0')}`;
-          const bytes = range.end - range.start + 1;
-          const body = new PartBody(path, { start: range.start, end: range.end }, meter, report);
-          bodies.add(body);
-          const res = await objectStorage.service.request('PUT', encodePath(container, name), {
-            body: body.open(),
-            headers: { 'content-length': String(bytes), 'content-type': 'application/octet-stream' },
-            context: { bodyFactory: body.open },
-          });
-          bodies.delete(body);
-          // No ETag was sent (it is computed on the way), so check Swift's against ours now.
-          const local = body.md5();
-          const stored = unquote(res.headers.etag);
-          if (stored !== local) throw new TarballError('UPLOAD_FAILED', `Segment ${container}/${name} was stored with ETag ${stored}, but the bytes sent have MD5 ${local}`, { path });
-          segmentsDone++;
-          report();
-          return { path: `/${container}/${name}`, etag: local, size_bytes: bytes };
-        });
-        await unchangedOnDisk();
-        // A static large object's ETag is the MD5 of its segments' ETags (hex, concatenated).
-        const expected = createHash('md5').update(segments.map((s) => s.etag).join('')).digest('hex');
-        const res = await objectStorage.service.request('PUT', encodePath(container, object), {
-          searchParams: { 'multipart-manifest': 'put' },
-          body: JSON.stringify(segments),
-          headers: { 'content-type': 'application/gzip', etag: expected, ...metadataHeaders },
-        });
-        etag = unquote(res.headers.etag) ?? expected;
-      }
-      await unchangedOnDisk();
-      meter.finish();
-      report(true);
-      await removeStaleSegments(objectStorage, container, segmentDir, keepSegmentsUnder);
-      return result({ etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize });
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      bodies.forEach((b) => b.destroy());
+    let inspection = given;
+    if (inspection === undefined && plan.segmentSize === undefined && !mayBeUnchanged) {
+      const streamed = await putWhileInspecting(ctx, file);
+      if (streamed.kind === 'done') return await finish(streamed.inspection, { etag: streamed.etag, uploaded: true, segments: 0, segmentSize: undefined });
+      inspection = streamed.inspection;
     }
+    inspection ??= await inspect();
+    if (!options.force && remote !== undefined && remoteMatches(remote, inspection)) {
+      ctx.emit?.({ bytesDone: inspection.size, bytesTotal: inspection.size, bytesPerSecond: 0, etaSeconds: 0, elapsedMs: 0, done: true, phase: 'upload', segmentsDone: 0, segmentsTotal: 0 });
+      return await finish(inspection, { etag: remote.etag ?? inspection.digests.md5, uploaded: false, segments: 0, segmentSize: undefined });
+    }
+    if (plan.segmentSize === undefined) {
+      return await finish(inspection, { etag: await putWhole(ctx, inspection), uploaded: true, segments: 0, segmentSize: undefined });
+    }
+    const slo = await putSegments(ctx, inspection, plan.segmentSize, plan.segments);
+    return await finish(inspection, { etag: slo.etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
   } catch (err) {
     if (err instanceof TarballError) throw err;
     if (options.signal?.aborted) throw options.signal.reason ?? err;
-    throw uploadError(`Upload of ${path} to ${where} failed`, err, path);
+    throw uploadError(`Upload of ${file.path} to ${container}/${object} failed`, err, file.path);
   }
 }
 
