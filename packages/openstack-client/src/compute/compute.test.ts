@@ -97,3 +97,16 @@ describe('limits and os-networksv2', () => {
     expect(await client.network.kind()).toBe('neutron'); // this fake catalog has cloudNetworks
   });
 });
+
+describe('network service detection', () => {
+  it('falls back to os-networksv2 when the catalog has no network service (legacy Rackspace)', async () => {
+    const legacy = await startFakeCloud({ rackspace: true, withoutNetworkService: true });
+    try {
+      const c = createClient({ credentials: { kind: 'v2-apikey', authUrl: `${legacy.url}/v2.0`, username: 'demo', apiKey: FAKE_API_KEY }, region: 'RegionOne' });
+      expect(await c.network.kind()).toBe('os-networksv2');
+      await expect(c.network.networks.list().next()).rejects.toMatchObject({ code: 'CATALOG_NO_ENDPOINT' });
+    } finally {
+      await legacy.close();
+    }
+  });
+});

@@ -26,7 +26,7 @@ export interface FakeCloud {
 export const FAKE_PASSWORD = 'pa55-w0rd-very-secret';
 export const FAKE_API_KEY = 'a1b2c3d4e5f6-api-key-secret';
 
-export async function startFakeCloud(opts: { region?: string; rackspace?: boolean } = {}): Promise<FakeCloud> {
+export async function startFakeCloud(opts: { region?: string; rackspace?: boolean; withoutNetworkService?: boolean } = {}): Promise<FakeCloud> {
   const region = opts.region ?? 'RegionOne';
   const routes: Array<{ method: string; path: RegExp; handler: RouteHandler }> = [];
   const issued: string[] = [];
@@ -68,7 +68,7 @@ export async function startFakeCloud(opts: { region?: string; rackspace?: boolea
           serviceCatalog: [
             { name: 'cloudServers', type: 'compute', endpoints: [{ tenantId: '123456', publicURL: `${url}/v1.0/123456` }] },
             { name: names.compute, type: 'compute', endpoints: [ep('/v2/123456')] },
-            { name: names.network, type: 'network', endpoints: [ep('/neutron/v2.0')] },
+            ...(opts.withoutNetworkService ? [] : [{ name: names.network, type: 'network', endpoints: [ep('/neutron/v2.0')] }]),
             { name: names.store, type: 'object-store', endpoints: [ep('/v1/MossoCloudFS_abc')] },
           ],
           user: { id: 'u1', name: 'demo' },
