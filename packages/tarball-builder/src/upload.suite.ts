@@ -151,8 +151,16 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
       await writeFile(corrupt, bytes);
       const corruptErr = (await uploadServerTarball({ objectStorage: storage(), tarball: corrupt, container, containerPrefix: prefix }).catch((e: unknown) => e)) as TarballError;
       expect(corruptErr.code).toBe('TARBALL_CORRUPT');
+      // The same two as segmented uploads: the manifest is never written and the segments are removed.
+      for (const [file, code] of [[broken.path, 'TARBALL_INVALID_LAYOUT'], [corrupt, 'TARBALL_CORRUPT']] as const) {
+        const segErr = (await uploadServerTarball({ objectStorage: storage(), tarball: file, container, containerPrefix: prefix, segmentSize: 1024 * 1024 }).catch((e: unknown) => e)) as TarballError;
+        expect(segErr.code).toBe(code);
+      }
+      const leftovers: string[] = [];
+      for await (const e of storage().objects.list(container, { prefix: `${good.object}.segments/` })) if ('name' in e) leftovers.push(e.name);
+      expect(leftovers).toEqual([]);
       const head = await storage().objects.head(container, good.object);
-      expect(head).toMatchObject({ etag: small.digests.md5, contentLength: small.size });
+      expect(head).toMatchObject({ etag: small.digests.md5, contentLength: small.size, staticLargeObject: false });
       expect((await storage().objects.getBuffer(container, good.object)).equals(await readFile(small.path))).toBe(true);
     });
 

@@ -2,7 +2,7 @@ import { clientFromEnv } from '@rax-kube/openstack-client';
 import { startSim } from '@rax-kube/openstack-sim';
 import type { Sim } from '@rax-kube/openstack-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TarballError } from './errors.js';
@@ -57,6 +57,32 @@ describe('release names', () => {
     expect(releaseObjectName()).toBe('devel/kubernetes-server-linux-amd64.tar.gz');
     expect(releaseObjectName('builds/v1')).toBe('builds/v1/kubernetes-server-linux-amd64.tar.gz');
     expect(releaseObjectName('')).toBe('kubernetes-server-linux-amd64.tar.gz');
+  });
+});
+
+describe('upload through injected server errors (sim)', () => {
+  it('recovers: a failed single-pass PUT is redone with a replayable body, and the stored bytes are right', async () => {
+    // Seeded, so the same requests fail on every run (with this seed: a single-pass PUT and a POST).
+    const sim = await startSim({ seed: 11, faults: { rate: 0.4, kinds: ['5xx'] } });
+    const dir = await mkdtemp(join(tmpdir(), 'upload-faults-'));
+    try {
+      const storage = clientFromEnv({ ...sim.env }, { sleep: async () => undefined, retry: { limit: 8 } }).objectStorage;
+      const built = await buildStandInRelease(dir);
+      const expected = await readFile(built.path);
+      for (let i = 0; i < 6; i++) {
+        const result = await uploadServerTarball({ objectStorage: storage, tarball: built.path, container: 'faulty', containerPrefix: `run-${i}/` });
+        expect(result.uploaded).toBe(true);
+        expect((await storage.objects.getBuffer('faulty', result.object)).equals(expected)).toBe(true);
+        expect((await storage.objects.head('faulty', result.object)).metadata.sha256).toBe(built.digests.sha256);
+      }
+      // Both recovery paths ran: a refused single-pass PUT, and a refused metadata POST.
+      const faulted = (method: string): number => sim.state.requests().filter((r) => r.method === method && r.fault !== undefined && r.path.endsWith('/kubernetes-server-linux-amd64.tar.gz')).length;
+      expect(faulted('PUT')).toBeGreaterThan(0);
+      expect(faulted('POST')).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -160,22 +160,27 @@ class PartBody {
   }
 }
 
+/**
+ * `fn` over `items`, at most `limit` at a time, results in input order. After a failure no new
+ * item starts, and the call settles only when the ones in flight have, so nothing is still
+ * writing to Swift when the caller cleans up.
+ */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
+    while (failure === undefined && next < items.length) {
       const i = next++;
       try {
         results[i] = await fn(items[i] as T);
-      } catch (err) {
-        failed = true;
-        throw err;
+      } catch (error) {
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure.error;
   return results;
 }
 
@@ -288,18 +293,38 @@ async function putWhole(ctx: UploadContext, inspection: ServerTarballInspection)
   }
 }
 
-/** Segments in parallel (bounded), each checked against Swift's ETag, then the SLO manifest. */
-async function putSegments(ctx: UploadContext, inspection: ServerTarballInspection, segmentSize: number, count: number): Promise<{ etag: string; keep: string }> {
-  const { path, size, digests } = inspection;
+/**
+ * Segments in parallel (bounded), each checked against Swift's ETag, then the SLO manifest.
+ * `inspection` may still be running (it reads the file on its own, alongside the segments): the
+ * manifest, which is what makes the new object visible, is written only once it has passed.
+ * If anything fails, this upload's segments are deleted and the previous object stays as it was.
+ */
+async function putSegments(
+  ctx: UploadContext,
+  file: { path: string; size: number; modifiedMs: number },
+  segmentSize: number,
+  count: number,
+  inspection: Promise<ServerTarballInspection>,
+): Promise<{ etag: string; keep: string; inspection: ServerTarballInspection }> {
+  const { path, size } = file;
   const progress = uploadReporter(ctx, size, count);
-  // Named by content and segment size: a re-upload of the same file lands on the same names.
-  const keep = `${ctx.object}.segments/${digests.sha256.slice(0, 16)}-${segmentSize}/`;
+  const keep = `${ctx.object}.segments/${Date.now().toString(36)}-${randomBytes(6).toString('hex')}/`;
   const bodies = new Set<PartBody>();
-  const abort = (): void => bodies.forEach((b) => b.destroy());
-  ctx.signal?.addEventListener('abort', abort, { once: true });
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    bodies.forEach((b) => b.destroy());
+  };
+  const inspected = inspection.catch((err: unknown) => {
+    stop();
+    throw err;
+  });
+  inspected.catch(() => undefined);
+  ctx.signal?.addEventListener('abort', stop, { once: true });
   try {
     const ranges = Array.from({ length: count }, (_, index) => ({ index, start: index * segmentSize, end: Math.min(size, (index + 1) * segmentSize) - 1 }));
     const segments = await mapLimit(ranges, ctx.concurrency, async (range) => {
+      if (stopped) throw new Error('upload stopped');
       const name = `${keep}${String(range.index).padStart(8, '0')}`;
       const bytes = range.end - range.start + 1;
       const body = new PartBody(path, { start: range.start, end: range.end }, progress.meter, progress.report);
@@ -317,19 +342,47 @@ async function putSegments(ctx: UploadContext, inspection: ServerTarballInspecti
       progress.segmentDone();
       return { path: `/${ctx.container}/${name}`, etag: local, size_bytes: bytes };
     });
-    await assertUnchangedOnDisk(inspection);
+    const result = await inspected;
+    await assertUnchangedOnDisk(file);
     // A static large object's ETag is the MD5 of its segments' ETags (hex, concatenated); Swift checks it.
     const expected = createHash('md5').update(segments.map((s) => s.etag).join('')).digest('hex');
     const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, ctx.object), {
       searchParams: { 'multipart-manifest': 'put' },
       body: JSON.stringify(segments),
-      headers: { 'content-type': 'application/gzip', etag: expected, ...metadataHeaders(digests) },
+      headers: { 'content-type': 'application/gzip', etag: expected, ...metadataHeaders(result.digests) },
     });
     progress.finish();
-    return { etag: unquote(res.headers.etag) ?? expected, keep };
+    return { etag: unquote(res.headers.etag) ?? expected, keep, inspection: result };
+  } catch (err) {
+    stop();
+    await deletePrefix(ctx.objectStorage, ctx.container, keep).catch(() => undefined);
+    const inspectionFailure = await inspected.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    throw inspectionFailure instanceof TarballError ? inspectionFailure : err;
   } finally {
-    ctx.signal?.removeEventListener('abort', abort);
+    ctx.signal?.removeEventListener('abort', stop);
     bodies.forEach((b) => b.destroy());
+  }
+}
+
+/**
+ * Set the digests on the object. The client does not retry POSTs (not idempotent in general);
+ * this one sets the same values every time, so it is retried here, a few times with a short pause.
+ */
+async function postMetadata(ctx: UploadContext, digests: TarballDigests): Promise<void> {
+  const attempts = 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.objectStorage.service.request('POST', encodePath(ctx.container, ctx.object), { headers: { 'content-type': 'application/gzip', ...metadataHeaders(digests) } });
+      return;
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      const retryable = status === undefined || status >= 500 || status === 408 || status === 413 || status === 429;
+      if (!retryable || attempt === attempts || ctx.signal?.aborted) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }
 
@@ -395,7 +448,7 @@ async function putWhileInspecting(ctx: UploadContext, file: { path: string; size
   const inspection = await inspecting;
   await assertUnchangedOnDisk(file);
   if (etag !== inspection.digests.md5) return { kind: 'retry', inspection, cause: new Error(`Swift answered ETag ${etag}, the bytes read have MD5 ${inspection.digests.md5}`) };
-  await ctx.objectStorage.service.request('POST', encodePath(ctx.container, ctx.object), { headers: { 'content-type': 'application/gzip', ...metadataHeaders(inspection.digests) } });
+  await postMetadata(ctx, inspection.digests);
   progress.finish();
   return { kind: 'done', inspection, etag };
 }
@@ -448,6 +501,11 @@ export async function uploadServerTarball(options: UploadServerTarballOptions): 
       if (streamed.kind === 'done') return await finish(streamed.inspection, { etag: streamed.etag, uploaded: true, segments: 0, segmentSize: undefined });
       inspection = streamed.inspection;
     }
+    if (inspection === undefined && plan.segmentSize !== undefined && !mayBeUnchanged) {
+      // Nothing remote to compare with: inspect alongside the segment uploads, not before them.
+      const slo = await putSegments(ctx, file, plan.segmentSize, plan.segments, inspectServerTarball(file.path, options.signal ? { signal: options.signal } : {}));
+      return await finish(slo.inspection, { etag: slo.etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
+    }
     inspection ??= await inspect();
     if (!options.force && remote !== undefined && remoteMatches(remote, inspection)) {
       ctx.emit?.({ bytesDone: inspection.size, bytesTotal: inspection.size, bytesPerSecond: 0, etaSeconds: 0, elapsedMs: 0, done: true, phase: 'upload', segmentsDone: 0, segmentsTotal: 0 });
@@ -456,8 +514,8 @@ export async function uploadServerTarball(options: UploadServerTarballOptions): 
     if (plan.segmentSize === undefined) {
       return await finish(inspection, { etag: await putWhole(ctx, inspection), uploaded: true, segments: 0, segmentSize: undefined });
     }
-    const slo = await putSegments(ctx, inspection, plan.segmentSize, plan.segments);
-    return await finish(inspection, { etag: slo.etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
+    const slo = await putSegments(ctx, inspection, plan.segmentSize, plan.segments, Promise.resolve(inspection));
+    return await finish(slo.inspection, { etag: slo.etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
   } catch (err) {
     if (err instanceof TarballError) throw err;
     if (options.signal?.aborted) throw options.signal.reason ?? err;
@@ -472,4 +530,11 @@ async function removeStaleSegments(objectStorage: ObjectStorage, container: stri
     if ('name' in entry && (keep === undefined || !entry.name.startsWith(keep))) stale.push(entry.name);
   }
   await mapLimit(stale, 4, (name) => objectStorage.objects.delete(container, name, { ignoreMissing: true }));
+}
+
+/** Every object under `prefix` (the segments of one failed upload). */
+async function deletePrefix(objectStorage: ObjectStorage, container: string, prefix: string): Promise<void> {
+  const names: string[] = [];
+  for await (const entry of objectStorage.objects.list(container, { prefix })) if ('name' in entry) names.push(entry.name);
+  await mapLimit(names, 4, (name) => objectStorage.objects.delete(container, name, { ignoreMissing: true }));
 }
