@@ -2,14 +2,13 @@ import type { CloudConfig, Etcd2Section, Unit, WriteFile } from '../../model.js'
 import { execLine, serializeUnitFile, unitFile } from '../../systemd/unit-file.js';
 import type { SectionInput } from '../../systemd/unit-file.js';
 import { DOWNLOAD_RELEASE_SCRIPT, environmentFile, file } from './files.js';
+import { RACKSPACE_INTERFACES } from './params.js';
 import type { LegacyClusterParams } from './params.js';
 
 /** Where the release unpacks (`tar -C /opt` of `kubernetes/server/bin/...`). */
 export const RELEASE_BIN = '/opt/kubernetes/server/bin';
 export const RELEASE_BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'] as const;
 
-/** Interfaces on a Rackspace server: eth0 PublicNet, eth1 ServiceNet, eth2 the cloud network. */
-export const POD_NETWORK_INTERFACE = 'eth2';
 
 /** A unit given as sections, rendered through the systemd model (never as spliced text). */
 export function unit(name: string, sections: Readonly<Record<string, SectionInput>>, command: Unit['command'] = 'start'): Unit {
@@ -74,7 +73,7 @@ export function commonDocument(params: LegacyClusterParams, role: 'master' | 'no
     ...(params.sshAuthorizedKeys?.length ? { ssh_authorized_keys: [...params.sshAuthorizedKeys] } : {}),
     coreos: {
       etcd2: etcd2Section(params, role),
-      flannel: { ip_masq: true, interface: POD_NETWORK_INTERFACE },
+      flannel: { ip_masq: true, interface: (params.interfaces ?? RACKSPACE_INTERFACES).pod },
       fleet: { public_ip: '$private_ipv4', metadata: `kubernetes_role=${role}` },
       update: { reboot_strategy: 'off' },
       units: [

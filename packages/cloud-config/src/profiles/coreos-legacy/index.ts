@@ -44,5 +44,5 @@ export { masterDocument } from './master.js';
 export { nodeBridgeSubnet, nodeDocument } from './node.js';
 export { knownTokensCsv, nodeToken } from './tokens.js';
 export { COREOS_IMAGE, RELEASE_EXECUTABLES } from './image.js';
-export { masterName, nodeName, NODE_TOKEN_ROLES, SERVICE_ACCOUNTS } from './params.js';
-export type { ClusterSecrets, CloudProviderConfig, EtcdBootstrap, LegacyClusterParams, NodeTokenRole, ServiceAccount } from './params.js';
+export { masterName, nodeName, NODE_TOKEN_ROLES, RACKSPACE_INTERFACES, SERVICE_ACCOUNTS, SINGLE_NETWORK_INTERFACES } from './params.js';
+export type { ClusterSecrets, CloudProviderConfig, EtcdBootstrap, LegacyClusterParams, MachineInterfaces, NodeTokenRole, ServiceAccount } from './params.js';

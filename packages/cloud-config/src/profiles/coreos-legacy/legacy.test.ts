@@ -4,7 +4,7 @@ import { parseUnitFile, unitValues } from '../../systemd/unit-file.js';
 import { NOVA_USER_DATA_LIMIT } from '../../user-data.js';
 import { parse } from '../../yaml.js';
 import { defaultTestParams } from './fixtures.js';
-import { COREOS_IMAGE, RELEASE_EXECUTABLES, knownTokensCsv, nodeToken, renderMaster, renderNode } from './index.js';
+import { COREOS_IMAGE, RELEASE_EXECUTABLES, SINGLE_NETWORK_INTERFACES, knownTokensCsv, nodeToken, renderMaster, renderNode } from './index.js';
 
 const unitNames = (doc: CloudConfig) => (doc.coreos?.units ?? []).map((u) => u.name);
 const unitByName = (doc: CloudConfig, name: string): Unit => {
@@ -201,6 +201,13 @@ describe('coreos-legacy profile', () => {
     const odd = defaultTestParams({ release: { url: 'https://x.invalid/a?b=1&c=$HOME`id`"q"\\' } });
     const env = fileByPath(parse(renderNode(odd, 1).userData), '/etc/kubernetes/release.env').content;
     expect(env).toBe('KUBE_RELEASE_URL="https://x.invalid/a?b=1&c=\\$HOME\\`id\\`\\"q\\"\\\\"\n');
+  });
+
+  it('puts flannel and NAT on eth0 for a single-network OpenStack server', () => {
+    const single = parse(renderNode(defaultTestParams({ interfaces: SINGLE_NETWORK_INTERFACES }), 2).userData);
+    expect(single.coreos?.flannel?.interface).toBe('eth0');
+    const nat = parseUnitFile(unitByName(single, 'nat.service').content ?? '').unit;
+    expect(unitValues(nat, 'Service', 'ExecStart')).toEqual(['/usr/sbin/iptables -t nat -A POSTROUTING -o eth0 -s 10.240.2.0/24 -j MASQUERADE']);
   });
 
   it('refuses admin credentials that would break the basic-auth CSV', () => {

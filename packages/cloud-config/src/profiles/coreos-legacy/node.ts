@@ -3,7 +3,7 @@ import { cidr, formatIpv4, subnetAt } from '../../ipv4.js';
 import { execLine } from '../../systemd/unit-file.js';
 import { RELEASE_BIN, after, commonDocument, kubeService, networkdFile, releaseFiles, unit } from './common.js';
 import { REGEN_APISERVER_LIST_SCRIPT, file, tokenKubeconfig } from './files.js';
-import { nodeName } from './params.js';
+import { nodeName, RACKSPACE_INTERFACES } from './params.js';
 import type { LegacyClusterParams } from './params.js';
 import { nodeToken } from './tokens.js';
 
@@ -76,7 +76,7 @@ export function nodeDocument(params: LegacyClusterParams, index: number): CloudC
       Service: {
         Type: 'oneshot',
         RemainAfterExit: true,
-        ExecStart: ['eth0', 'eth1'].map((iface) =>
+        ExecStart: (params.interfaces ?? RACKSPACE_INTERFACES).egress.map((iface) =>
           execLine(['/usr/sbin/iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', iface, '-s', `${bridge.network}/${bridge.prefix}`, '-j', 'MASQUERADE']),
         ),
       },

@@ -50,6 +50,20 @@ export interface CloudProviderConfig {
  */
 export type EtcdBootstrap = { mode: 'static'; masterAddress: string } | { mode: 'discovery'; url: string };
 
+/**
+ * Which interface carries what. Rackspace (the default): eth0 PublicNet, eth1 ServiceNet, eth2
+ * the cloud network. A plain OpenStack server on one network has only eth0.
+ */
+export interface MachineInterfaces {
+  /** flannel's interface: the cloud network. */
+  pod: string;
+  /** Interfaces the node's bridge traffic is masqueraded out of. */
+  egress: readonly string[];
+}
+
+export const RACKSPACE_INTERFACES: MachineInterfaces = { pod: 'eth2', egress: ['eth0', 'eth1'] };
+export const SINGLE_NETWORK_INTERFACES: MachineInterfaces = { pod: 'eth0', egress: ['eth0'] };
+
 export interface LegacyClusterParams {
   /** INSTANCE_PREFIX: servers are `<clusterName>-master` and `<clusterName>-node-<i>`. */
   clusterName: string;
@@ -71,6 +85,8 @@ export interface LegacyClusterParams {
   etcd: EtcdBootstrap;
   cloudProvider: CloudProviderConfig;
   secrets: ClusterSecrets;
+  /** Default: {@link RACKSPACE_INTERFACES}. */
+  interfaces?: MachineInterfaces;
   /** Extra keys for the `core` user, besides the Nova keypair. */
   sshAuthorizedKeys?: readonly string[];
 }
