@@ -11,6 +11,7 @@ import { REQUIRED_SERVER_BINARIES, buildServerTarball } from '../dist/index.js';
 import { loadAioEnv } from './aio-env.mjs';
 
 const MiB = 1024 * 1024;
+const SEGMENT_SIZE = 1024 * MiB; // rax-kube's default
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 512);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const workDir = process.env.BENCH_DIR ?? '/var/tmp/rax-kube-bench';
@@ -72,9 +73,11 @@ try {
     results.raxKube.push({ ...rax, selfMaxRssKiB: report.maxRssKiB });
     await client.objectStorage.objects.delete(container, `rax-run-${i}/kubernetes-server-linux-amd64.tar.gz`);
 
-    const swift = measure('swift', ['upload', container, tarball, '--object-name', `swift-run-${i}/kubernetes-server-linux-amd64.tar.gz`]);
+    // Above rax-kube's segment size both tools make a static large object with the same segments.
+    const segmented = size > SEGMENT_SIZE ? ['--use-slo', '-S', String(SEGMENT_SIZE), '--segment-threads', '4'] : [];
+    const swift = measure('swift', ['upload', container, tarball, '--object-name', `swift-run-${i}/kubernetes-server-linux-amd64.tar.gz`, ...segmented]);
     results.swift.push(swift);
-    await client.objectStorage.objects.delete(container, `swift-run-${i}/kubernetes-server-linux-amd64.tar.gz`);
+    await client.objectStorage.objects.delete(container, `swift-run-${i}/kubernetes-server-linux-amd64.tar.gz`, { withSegments: segmented.length > 0 });
     console.log(`run ${i + 1}: rax-kube ${(rax.ms / 1000).toFixed(2)} s (peak RSS ${(rax.maxRssKiB / 1024).toFixed(0)} MiB), swift ${(swift.ms / 1000).toFixed(2)} s (peak RSS ${(swift.maxRssKiB / 1024).toFixed(0)} MiB)`);
   }
 } finally {

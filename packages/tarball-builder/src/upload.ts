@@ -433,15 +433,20 @@ async function putWhileInspecting(ctx: UploadContext, file: { path: string; size
     etag = unquote(res.headers.etag);
   } catch (err) {
     putFailed = true;
-    const inspectionFailure = await verdict.then(
-      () => undefined,
-      (e: unknown) => e,
+    // Let the inspection finish on its own: its result spares the retry a second read.
+    source.unpipe(body);
+    body.destroy();
+    if (ctx.signal?.aborted) {
+      source.destroy();
+      toInspect.destroy();
+      throw ctx.signal.reason ?? err;
+    }
+    const outcome = await inspecting.then(
+      (result) => ({ result, failure: undefined }),
+      (failure: unknown) => ({ result: undefined, failure }),
     );
-    if (inspectionFailure instanceof TarballError) throw inspectionFailure;
-    source.destroy();
-    toInspect.destroy();
-    if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
-    return { kind: 'retry', inspection: undefined, cause: err };
+    if (outcome.failure instanceof TarballError) throw outcome.failure;
+    return { kind: 'retry', inspection: outcome.result, cause: err };
   } finally {
     ctx.signal?.removeEventListener('abort', abort);
   }
