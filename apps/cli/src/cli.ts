@@ -1,14 +1,35 @@
 import { CloudConfigError } from '@rax-kube/cloud-config';
-import { ConfigError, SecretsFileError } from '@rax-kube/cluster-up';
+import { ConfigError, KubeconfigError, PlanConflictError, SecretsFileError, SshKeyError } from '@rax-kube/cluster-up';
+import { OpenStackError } from '@rax-kube/openstack-client';
+import { TarballError } from '@rax-kube/tarball-builder';
 import yargs from 'yargs';
 import { renderCommand } from './commands/render.js';
 import { simCommand } from './commands/sim.js';
+import { uploadCommand } from './commands/upload.js';
 import { CliError } from './io.js';
 import type { CliIo } from './io.js';
 
-/** Input the user can fix: printed without a stack, exit status 2. */
-function isUserError(error: unknown): error is Error & { exitCode?: number } {
-  return error instanceof ConfigError || error instanceof CloudConfigError || error instanceof SecretsFileError || (error instanceof CliError && error.exitCode === 2);
+const USER_TARBALL_ERRORS = new Set(['TARBALL_NOT_FOUND', 'TARBALL_CORRUPT', 'TARBALL_TRUNCATED', 'TARBALL_INVALID_LAYOUT', 'BUILD_INPUT_INVALID', 'RELEASE_VERSION_INVALID', 'UPLOAD_OPTIONS_INVALID', 'TEMP_URL_OPTIONS_INVALID']);
+const USER_CLOUD_ERRORS = new Set(['CONFIG', 'AUTH_FAILED', 'CATALOG_NO_ENDPOINT', 'AMBIGUOUS', 'RESOURCE_NOT_FOUND', 'INVALID_ARGUMENT']);
+
+/** Input the user can fix (settings, files, credentials): printed without a stack, exit status 2. */
+function isUserError(error: unknown): error is Error {
+  return (
+    error instanceof ConfigError ||
+    error instanceof CloudConfigError ||
+    error instanceof SecretsFileError ||
+    error instanceof SshKeyError ||
+    error instanceof KubeconfigError ||
+    error instanceof PlanConflictError ||
+    (error instanceof TarballError && USER_TARBALL_ERRORS.has(error.code)) ||
+    (error instanceof OpenStackError && USER_CLOUD_ERRORS.has(error.code)) ||
+    (error instanceof CliError && error.exitCode === 2)
+  );
+}
+
+/** Failures of an operation that was allowed to run: message only, exit status 1. */
+function isOperationalError(error: unknown): error is Error {
+  return error instanceof TarballError || error instanceof OpenStackError || error instanceof CliError;
 }
 
 /**
@@ -25,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('verbose', { alias: 'v', type: 'count', global: true, describe: 'more output (-vv for debug)' })
     .command(renderCommand(io))
     .command(simCommand(io))
+    .command(uploadCommand(io))
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()
@@ -48,9 +70,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`rax-kube: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof CliError) {
+    if (isOperationalError(error)) {
       io.stderr(`rax-kube: ${error.message}\n`);
-      return error.exitCode;
+      return 1;
     }
     io.stderr(`rax-kube: unexpected error (a bug; please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;

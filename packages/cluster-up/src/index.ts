@@ -14,3 +14,7 @@ export { allocationPoolsWithout, CLUSTER_METADATA_KEY, desiredCluster, INDEX_MET
 export type { DesiredCluster, DesiredServer } from './plan/desired.js';
 export { describePlan, plan, PlanConflictError } from './plan/plan.js';
 export type { ObservedServer, ObservedState, Plan, ServerPlan } from './plan/plan.js';
+export { connect, releaseOwner } from './cloud/connect.js';
+export type { CloudConnection } from './cloud/connect.js';
+export { publishRelease } from './release/publish.js';
+export type { PublishedRelease, PublishReleaseOptions, ReleaseSource } from './release/publish.js';
