@@ -118,28 +118,30 @@ export function remoteMatches(remote: { etag: string | undefined; contentLength:
 const encodePath = (container: string, object: string): string => `/${encodeURIComponent(container)}/${object.split('/').map(encodeURIComponent).join('/')}`;
 const unquote = (v: unknown): string | undefined => (v === undefined ? undefined : String(v).replace(/^"|"$/gu, ''));
 
-/** One body for a PUT: counts and digests the bytes as they are read; a retry reopens it. */
+/** One body for a PUT: counts (and for segments, digests) the bytes as they are read; a retry reopens it. */
 class PartBody {
   private sent = 0;
-  private hash: Hash = createHash('md5');
-  private current: Readable | undefined;
+  private hash: Hash | undefined;
+  private streams: Readable[] = [];
 
   constructor(
     private readonly path: string,
     private readonly range: { start: number; end: number } | undefined,
     private readonly meter: ProgressMeter,
     private readonly report: () => void,
+    private readonly digest: boolean,
   ) {}
 
   open = (): Readable => {
-    this.current?.destroy();
+    this.destroy();
     this.meter.add(-this.sent);
     this.sent = 0;
-    this.hash = createHash('md5');
+    const hash = this.digest ? createHash('md5') : undefined;
+    this.hash = hash;
     const source = createReadStream(this.path, { ...this.range, highWaterMark: 256 * 1024 });
     const counter = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
-        this.hash.update(chunk);
+        hash?.update(chunk);
         this.sent += chunk.length;
         this.meter.add(chunk.length);
         this.report();
@@ -147,15 +149,17 @@ class PartBody {
       },
     });
     source.on('error', (err) => counter.destroy(err));
-    this.current = source.pipe(counter);
-    return this.current;
+    this.streams = [source, counter];
+    return source.pipe(counter);
   };
 
   destroy(): void {
-    this.current?.destroy();
+    for (const stream of this.streams) stream.destroy();
+    this.streams = [];
   }
 
   md5(): string {
+    if (this.hash === undefined) throw new Error('this body was not digested');
     return this.hash.copy().digest('hex');
   }
 }
@@ -273,7 +277,7 @@ async function putWhole(ctx: UploadContext, inspection: ServerTarballInspection)
   const { path, size, digests } = inspection;
   const progress = uploadReporter(ctx, size, 1);
   // Bounded by the inspected size: bytes appended since are not sent (and the mtime check fails).
-  const body = new PartBody(path, size > 0 ? { start: 0, end: size - 1 } : undefined, progress.meter, progress.report);
+  const body = new PartBody(path, size > 0 ? { start: 0, end: size - 1 } : undefined, progress.meter, progress.report, false);
   const abort = (): void => body.destroy();
   ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
@@ -327,7 +331,7 @@ async function putSegments(
       if (stopped) throw new Error('upload stopped');
       const name = `${keep}${String(range.index).padStart(8, '0')}`;
       const bytes = range.end - range.start + 1;
-      const body = new PartBody(path, { start: range.start, end: range.end }, progress.meter, progress.report);
+      const body = new PartBody(path, { start: range.start, end: range.end }, progress.meter, progress.report, true);
       bodies.add(body);
       const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, name), {
         body: body.open(),
