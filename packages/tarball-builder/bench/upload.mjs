@@ -82,6 +82,8 @@ try {
   }
 } finally {
   await client.objectStorage.deleteContainerRecursive(container);
+  // swiftclient puts --use-slo segments in a container of its own.
+  await client.objectStorage.deleteContainerRecursive(`${container}_segments`);
 }
 
 const rax = median(results.raxKube.map((r) => r.ms));
