@@ -18,3 +18,5 @@ export { connect, releaseOwner } from './cloud/connect.js';
 export type { CloudConnection } from './cloud/connect.js';
 export { publishRelease } from './release/publish.js';
 export type { PublishedRelease, PublishReleaseOptions, ReleaseSource } from './release/publish.js';
+export { credentialsFromUserData, generateSelfSignedCertificate, startFakeMaster } from './local/index.js';
+export type { FakeMaster, FakeMasterCredentials, FakeMasterOptions, SelfSignedCertificate } from './local/index.js';

@@ -28,13 +28,13 @@ async function run(argv: string[], env: Record<string, string | undefined>) {
 
 describe('rax-kube upload', () => {
   it('uploads, then skips unchanged bytes, and shows the URL only when asked', async () => {
-    const first = await run(['upload'], sim.env);
+    const first = await run(['upload'], { ...sim.env });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`object:   kubernetes-releases-${sim.env.OS_USERNAME}/devel/kubernetes-server-linux-amd64.tar.gz`);
     expect(first.stdout).toContain('upload:   uploaded');
     expect(first.stdout).toMatch(/temp URL: GET, expires \d{4}-\d\d-\d\dT.* \(pass --print-url to show it\)/);
     expect(first.stdout + first.stderr).not.toContain('temp_url_sig');
-    const second = await run(['upload', '--print-url', '--container-prefix', 'devel/'], sim.env);
+    const second = await run(['upload', '--print-url', '--container-prefix', 'devel/'], { ...sim.env });
     expect(second.stdout).toContain('upload:   skipped, the cloud already has these bytes');
     const url = second.stdout.trim().split('\n').at(-1) ?? '';
     expect(url).toMatch(/temp_url_sig=.*temp_url_expires=/);
@@ -45,9 +45,9 @@ describe('rax-kube upload', () => {
     const noCredentials = await run(['upload'], { PATH: process.env.PATH });
     expect(noCredentials.code).toBe(2);
     expect(noCredentials.stderr).toMatch(/^rax-kube: .*OS_AUTH_URL/);
-    const noTarball = await run(['upload', '--tarball', 'missing.tar.gz'], sim.env);
+    const noTarball = await run(['upload', '--tarball', 'missing.tar.gz'], { ...sim.env });
     expect(noTarball.code).toBe(2);
     expect(noTarball.stderr).toContain('Could not find kubernetes-server-linux-amd64.tar.gz. Looked in:');
-    expect((await run(['upload', '--tarball', 'a', '--version', 'v1.0.0'], sim.env)).code).toBe(2);
+    expect((await run(['upload', '--tarball', 'a', '--version', 'v1.0.0'], { ...sim.env })).code).toBe(2);
   });
 });

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('publishRelease on the local cloud (Rackspace mode)', () => {
   it('finds the tarball under server/, uploads it once, and signs a URL that serves the same bytes', async () => {
-    const { client, credentials } = connect(sim.env);
+    const { client, credentials } = connect({ ...sim.env });
     const options = { objectStorage: client.objectStorage, source: { kind: 'path' as const }, owner: releaseOwner(credentials), containerPrefix: 'devel/', env: {}, cwd: dir, home: dir };
     const first = await publishRelease(options);
     expect(first.origin).toBe('the build tree (server)');
@@ -40,7 +40,7 @@ describe('publishRelease on the local cloud (Rackspace mode)', () => {
   });
 
   it('reports where it looked when there is no tarball', async () => {
-    const { client } = connect(sim.env);
+    const { client } = connect({ ...sim.env });
     await expect(
       publishRelease({ objectStorage: client.objectStorage, source: { kind: 'path' }, owner: 'x', containerPrefix: '', env: {}, cwd: join(dir, 'nowhere'), home: dir }),
     ).rejects.toThrow(/Could not find kubernetes-server-linux-amd64\.tar\.gz\. Looked in:/);
