@@ -4,3 +4,5 @@ export { credentialsFromUserData, MASTER_CREDENTIAL_FILES } from './credentials.
 export type { FakeMasterCredentials } from './credentials.js';
 export { generateSelfSignedCertificate } from './self-signed.js';
 export type { SelfSignedCertificate, SelfSignedOptions } from './self-signed.js';
+export { localDir, localReleaseTarball, startLocalCloud } from './local-cloud.js';
+export type { LocalCloud } from './local-cloud.js';

@@ -12,6 +12,8 @@ export interface RenderInputs {
   secrets: ClusterSecrets;
   cloudProvider: coreosLegacy.CloudProviderConfig;
   release: { url: string; sha256?: string };
+  /** Default: Rackspace's eth0 / eth1 / eth2. */
+  interfaces?: coreosLegacy.MachineInterfaces;
 }
 
 /** The profile parameters for a validated configuration. */
@@ -30,6 +32,7 @@ export function legacyParams(config: ClusterConfig, inputs: RenderInputs): Legac
     etcd: config.etcdDiscovery ? { mode: 'discovery', url: config.etcdDiscovery } : { mode: 'static', masterAddress: config.masterFixedIp },
     cloudProvider: inputs.cloudProvider,
     secrets: inputs.secrets,
+    ...(inputs.interfaces ? { interfaces: inputs.interfaces } : {}),
   };
 }
 

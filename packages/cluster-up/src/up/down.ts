@@ -1,0 +1,92 @@
+import type { OpenStackClient } from '@rax-kube/openstack-client';
+import type { ClusterConfig } from '../config/index.js';
+import { step } from '../events.js';
+import type { EventSink } from '../events.js';
+import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
+import { mapBounded } from '../util/pool.js';
+import { clusterServers, ownerDescription } from './observe.js';
+
+export interface DownOptions {
+  config: ClusterConfig;
+  /** The keypair can be shared by clusters: deleted only when asked. */
+  deleteKeypair?: boolean;
+  /** The release object can be shared too: `{ container, object }` to delete it. */
+  deleteRelease?: { container: string; object: string };
+  concurrency?: number;
+  deadlineMs?: number;
+}
+
+export interface DownResult {
+  servers: number;
+  ports: number;
+  subnets: number;
+  networks: number;
+  keypair: boolean;
+  release: boolean;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * Deletes everything this cluster created: its servers (those carrying its metadata), then the
+ * master's port, the subnet and the network it made (marked by their description), waiting until
+ * each is gone. Idempotent, and works on a half-created cluster.
+ */
+export async function down(options: DownOptions, deps: { client: OpenStackClient; emit: EventSink }): Promise<DownResult> {
+  const { client, emit } = deps;
+  const desired = desiredCluster(options.config);
+  const concurrency = options.concurrency ?? 10;
+  const result: DownResult = { servers: 0, ports: 0, subnets: 0, networks: 0, keypair: false, release: false };
+
+  await step(emit, 'delete', `Delete the servers of ${desired.name}`, async () => {
+    const servers = (await clusterServers(client, desired.name)).filter((s) => s.metadata?.[CLUSTER_METADATA_KEY] === desired.name);
+    await mapBounded(servers, concurrency, async (server) => {
+      await client.compute.servers.delete(server.id, { ignoreMissing: true });
+    });
+    await mapBounded(servers, concurrency, async (server) => {
+      await client.compute.servers.waitForDeleted(server.id, { timeoutMs: options.deadlineMs ?? 900_000 });
+      emit({ type: 'resource', action: 'deleted', kind: 'server', name: server.name, id: server.id });
+    });
+    result.servers = servers.length;
+  }, () => `${result.servers} servers deleted`);
+
+  await step(emit, 'delete', `Delete network ${desired.network.name}`, async () => {
+    const marker = ownerDescription(desired.name);
+    const networks = (await collect(client.network.networks.list({ name: desired.network.name }))).filter((n) => n.description === marker);
+    for (const network of networks) {
+      const ports = (await collect(client.network.ports.list({ network_id: network.id }))).filter((p) => p.description === marker || p.name === desired.network.masterPortName);
+      for (const port of ports) {
+        await client.network.ports.delete(port.id, { ignoreMissing: true });
+        emit({ type: 'resource', action: 'deleted', kind: 'port', name: port.name, id: port.id });
+        result.ports++;
+      }
+      for (const subnet of await collect(client.network.subnets.list({ network_id: network.id }))) {
+        await client.network.subnets.delete(subnet.id, { ignoreMissing: true });
+        emit({ type: 'resource', action: 'deleted', kind: 'subnet', name: subnet.name, id: subnet.id });
+        result.subnets++;
+      }
+      await client.network.networks.delete(network.id, { ignoreMissing: true });
+      emit({ type: 'resource', action: 'deleted', kind: 'network', name: network.name, id: network.id });
+      result.networks++;
+    }
+  }, () => `${result.networks} networks, ${result.subnets} subnets, ${result.ports} ports deleted`);
+
+  if (options.deleteKeypair) {
+    await client.compute.keypairs.delete(desired.keypairName, { ignoreMissing: true });
+    emit({ type: 'resource', action: 'deleted', kind: 'keypair', name: desired.keypairName, id: desired.keypairName });
+    result.keypair = true;
+  }
+  if (options.deleteRelease) {
+    const { container, object } = options.deleteRelease;
+    await client.objectStorage.objects.delete(container, object, { withSegments: true }).catch((error: unknown) => {
+      if (!(error instanceof Error && 'status' in error && (error as { status?: number }).status === 404)) throw error;
+    });
+    emit({ type: 'resource', action: 'deleted', kind: 'release', name: `${container}/${object}`, id: object });
+    result.release = true;
+  }
+  return result;
+}

@@ -1,0 +1,298 @@
+import { coreosLegacy } from '@rax-kube/cloud-config';
+import type { ClusterSecrets } from '@rax-kube/cloud-config';
+import { isOpenStackError, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
+import type { OpenStackClient, Server, ServerNetwork } from '@rax-kube/openstack-client';
+import { probeHealthz } from '../api/healthz.js';
+import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
+import type { ClusterConfig, CloudProfile } from '../config/index.js';
+import { step } from '../events.js';
+import type { EventSink } from '../events.js';
+import { writeKubeconfig } from '../kubeconfig/merge.js';
+import { desiredCluster } from '../plan/desired.js';
+import type { DesiredCluster, DesiredServer } from '../plan/desired.js';
+import { describePlan, plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
+import { renderCluster } from '../render/render-cluster.js';
+import { mapBounded } from '../util/pool.js';
+import { byMachineOrder, clusterServers, observe, ownerDescription } from './observe.js';
+
+export interface ReleaseLocation {
+  /** Temp URL the machines download from (a secret). */
+  url: string;
+  sha256: string;
+  expiresAt: Date;
+}
+
+export interface UpOptions {
+  config: ClusterConfig;
+  profile: CloudProfile;
+  secrets: ClusterSecrets;
+  sshPublicKey: string;
+  cloudProvider: coreosLegacy.CloudProviderConfig;
+  /** Uploads (or finds) the release and signs its URL; runs alongside the network and keypair work. */
+  publishRelease: () => Promise<ReleaseLocation>;
+  /** Wait for the API's /healthz (default true); false stops once the servers are ACTIVE. */
+  apiWait?: boolean;
+  apiDeadlineMs?: number;
+  activeDeadlineMs?: number;
+  /** Server creates in flight at once. */
+  concurrency?: number;
+  dryRun?: boolean;
+  /** Kubeconfig file to merge the cluster's context into; not written when undefined. */
+  kubeconfigPath?: string;
+  /** How the master's API is reached; default `https://<its IPv4>` (public on Rackspace). */
+  apiUrl?: (master: Server) => Promise<string | undefined>;
+}
+
+export interface UpDeps {
+  client: OpenStackClient;
+  emit: EventSink;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  probe?: (target: ProbeTarget) => Promise<HealthProbe>;
+}
+
+export interface MachineSummary {
+  name: string;
+  id: string;
+  status: string;
+  addresses: Record<string, string[]>;
+}
+
+export interface UpResult {
+  plan: Plan;
+  planLines: string[];
+  dryRun: boolean;
+  master?: MachineSummary;
+  nodes: MachineSummary[];
+  api?: { url: string; healthy: boolean; waitedMs: number };
+  kubeconfig?: { path: string; context: string };
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function contextName(cluster: string): string {
+  return `rackspace_${cluster}`;
+}
+
+export function summarize(server: Server): MachineSummary {
+  const addresses: Record<string, string[]> = {};
+  for (const [network, list] of Object.entries(server.addresses ?? {})) addresses[network] = list.map((a) => a.addr);
+  return { name: server.name, id: server.id, status: server.status, addresses };
+}
+
+/**
+ * Brings the cluster to what `config` describes: plans against what exists, then creates only
+ * what is missing, with the release upload, the network and the keypair in parallel and the
+ * servers created concurrently (bounded). Safe to re-run after any failure or interruption.
+ */
+export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
+  const { client, emit } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+  const now = deps.now ?? Date.now;
+  const desired = desiredCluster(options.config);
+
+  const thePlan = await step(emit, 'plan', 'Compare the cluster with the cloud', async () => plan(desired, await observe(client, desired), options.sshPublicKey), (p) => describePlan(p).join('; '));
+  const planLines = describePlan(thePlan);
+  if (options.dryRun) return { plan: thePlan, planLines, dryRun: true, nodes: [] };
+
+  const [release, network] = await Promise.all([
+    step(emit, 'release', 'Upload the release and sign its URL', options.publishRelease, (r) => `machines download it until ${r.expiresAt.toISOString()}`),
+    step(emit, 'network', `Ensure network ${desired.network.name}`, () => ensureNetwork(client, desired, thePlan, emit), (n) => `network ${n.networkId}, master port ${n.portId}`),
+    step(emit, 'keypair', `Ensure keypair ${desired.keypairName}`, () => ensureKeypair(client, desired, thePlan, options.sshPublicKey, emit), (action) => `${action} keypair ${desired.keypairName}`),
+  ]);
+
+  const rendered = renderCluster(options.config, {
+    secrets: options.secrets,
+    cloudProvider: options.cloudProvider,
+    release: { url: release.url, sha256: release.sha256 },
+    interfaces: options.profile === 'rackspace' ? coreosLegacy.RACKSPACE_INTERFACES : coreosLegacy.SINGLE_NETWORK_INTERFACES,
+  });
+  const userData = new Map([rendered.master, ...rendered.nodes].map((machine) => [machine.name, machine.userData]));
+
+  await step(emit, 'servers', `Create servers (up to ${options.concurrency ?? 10} at once)`, async () => {
+    await mapBounded(thePlan.deleteServers, options.concurrency ?? 10, async (doomed) => {
+      await client.compute.servers.delete(doomed.id, { ignoreMissing: true });
+      await client.compute.servers.waitForDeleted(doomed.id, { timeoutMs: options.activeDeadlineMs ?? 1_800_000 });
+      emit({ type: 'resource', action: 'deleted', kind: 'server', name: doomed.name, id: doomed.id });
+    });
+    const [image, masterFlavor, nodeFlavor] = await Promise.all([
+      client.compute.images.find(options.config.image),
+      client.compute.flavors.find(options.config.masterFlavor),
+      client.compute.flavors.find(options.config.nodeFlavor),
+    ]);
+    const toCreate = thePlan.servers.filter((s) => s.action !== 'reuse');
+    for (const reused of thePlan.servers.filter((s) => s.action === 'reuse')) emit({ type: 'resource', action: 'reused', kind: 'server', name: reused.desired.name, id: reused.id ?? '' });
+    let created = 0;
+    await mapBounded(toCreate, options.concurrency ?? 10, async ({ desired: server }) => {
+      const networks = serverNetworks(options.profile, server, network);
+      const made = await withRateLimitPatience(sleep, () =>
+        client.compute.servers.create({
+          name: server.name,
+          imageRef: image.id,
+          flavorRef: (server.role === 'master' ? masterFlavor : nodeFlavor).id,
+          keyName: desired.keypairName,
+          metadata: server.metadata,
+          userData: userData.get(server.name) ?? '',
+          configDrive: true,
+          networks,
+        }),
+      );
+      created++;
+      emit({ type: 'resource', action: 'created', kind: 'server', name: server.name, id: made.id });
+      emit({ type: 'step-progress', step: 'servers', message: `${created}/${toCreate.length} created`, done: created, total: toCreate.length });
+    });
+    return toCreate.length;
+  }, (count) => `${count} created, ${thePlan.servers.length - count} reused`);
+
+  const servers = await step(emit, 'active', 'Wait for every server to be ACTIVE', () => waitAllActive(client, desired, emit, sleep, now, options.activeDeadlineMs ?? 1_800_000), (list) => `${list.length} servers ACTIVE`);
+  const master = servers.find((s) => s.name === desired.servers[0]?.name);
+  if (!master) throw new Error(`${desired.servers[0]?.name} vanished after it became ACTIVE`);
+  const result: UpResult = { plan: thePlan, planLines, dryRun: false, master: summarize(master), nodes: servers.filter((s) => s !== master).sort(byMachineOrder).map(summarize) };
+
+  const url = (await (options.apiUrl ?? ((server: Server) => Promise.resolve(defaultApiUrl(server, options.profile, desired))))(master)) ?? undefined;
+  let certificatePem: string | undefined;
+  if (options.apiWait !== false && url) {
+    const started = now();
+    const deadline = options.apiDeadlineMs ?? 900_000;
+    const probe = deps.probe ?? probeHealthz;
+    const health = await step(emit, 'api', `Wait for the API at ${url}/healthz (up to ${Math.round(deadline / 1000)} s)`, async () => {
+      let delay = 1000;
+      for (;;) {
+        const answer = await probe({ server: url, username: options.secrets.adminUser, password: options.secrets.adminPassword });
+        if (answer.ok) return answer;
+        const waited = now() - started;
+        if (waited >= deadline) {
+          throw new Error(`the API at ${url} did not answer /healthz within ${Math.round(deadline / 1000)} s (last: ${answer.error ?? 'no answer'}); the machines may still be downloading the release: run up again to keep waiting`);
+        }
+        emit({ type: 'step-progress', step: 'api', message: `not yet (${answer.error ?? 'no answer'}), ${Math.round(waited / 1000)} s` });
+        await sleep(Math.min(delay, deadline - waited));
+        delay = Math.min(delay * 2, 15_000);
+      }
+    }, () => `API healthy after ${Math.round((now() - started) / 1000)} s`);
+    certificatePem = health.certificatePem;
+    result.api = { url, healthy: true, waitedMs: now() - started };
+  } else if (url) {
+    result.api = { url, healthy: false, waitedMs: 0 };
+  }
+
+  if (options.kubeconfigPath && url) {
+    const path = options.kubeconfigPath;
+    await step(emit, 'kubeconfig', `Merge context ${contextName(desired.name)} into ${path}`, async () => {
+      await writeKubeconfig(path, {
+        name: contextName(desired.name),
+        server: url,
+        ...(certificatePem ? { certificateAuthorityPem: certificatePem } : {}),
+        username: options.secrets.adminUser,
+        password: options.secrets.adminPassword,
+        token: options.secrets.adminToken,
+      });
+    }, () => `kubectl --context ${contextName(desired.name)} get nodes`);
+    result.kubeconfig = { path, context: contextName(desired.name) };
+  }
+  return result;
+}
+
+interface NetworkIds {
+  networkId: string;
+  subnetId: string;
+  portId: string;
+}
+
+async function ensureNetwork(client: OpenStackClient, desired: DesiredCluster, p: Plan, emit: EventSink): Promise<NetworkIds> {
+  const spec = desired.network;
+  let networkId: string;
+  if (p.network.action === 'reuse') {
+    networkId = p.network.id;
+    emit({ type: 'resource', action: 'reused', kind: 'network', name: spec.name, id: networkId });
+  } else {
+    networkId = (await client.network.networks.create({ name: spec.name, description: ownerDescription(desired.name) })).id;
+    emit({ type: 'resource', action: 'created', kind: 'network', name: spec.name, id: networkId });
+  }
+  for (const extra of p.deleteNetworks) {
+    await client.network.networks.delete(extra, { ignoreMissing: true });
+    emit({ type: 'resource', action: 'deleted', kind: 'network', name: spec.name, id: extra });
+  }
+  let subnetId: string;
+  if (p.subnet.action === 'reuse' && p.network.action === 'reuse') {
+    subnetId = p.subnet.id;
+    emit({ type: 'resource', action: 'reused', kind: 'subnet', name: spec.subnetName, id: subnetId });
+  } else {
+    subnetId = (
+      await client.network.subnets.create({ networkId, cidr: spec.cidr, name: spec.subnetName, description: ownerDescription(desired.name), allocationPools: spec.allocationPools })
+    ).id;
+    emit({ type: 'resource', action: 'created', kind: 'subnet', name: spec.subnetName, id: subnetId });
+  }
+  let portId: string;
+  if (p.masterPort.action === 'reuse' && p.network.action === 'reuse') {
+    portId = p.masterPort.id;
+    emit({ type: 'resource', action: 'reused', kind: 'port', name: spec.masterPortName, id: portId });
+  } else {
+    portId = (
+      await client.network.ports.create({ networkId, name: spec.masterPortName, description: ownerDescription(desired.name), fixedIps: [{ subnetId, ipAddress: spec.masterFixedIp }] })
+    ).id;
+    emit({ type: 'resource', action: 'created', kind: 'port', name: spec.masterPortName, id: portId });
+  }
+  return { networkId, subnetId, portId };
+}
+
+async function ensureKeypair(client: OpenStackClient, desired: DesiredCluster, p: Plan, publicKey: string, emit: EventSink): Promise<'reused' | 'created'> {
+  if (p.keypair.action === 'reuse') {
+    emit({ type: 'resource', action: 'reused', kind: 'keypair', name: desired.keypairName, id: desired.keypairName });
+    return 'reused';
+  }
+  await client.compute.keypairs.create(desired.keypairName, publicKey);
+  emit({ type: 'resource', action: 'created', kind: 'keypair', name: desired.keypairName, id: desired.keypairName });
+  return 'created';
+}
+
+/** Rackspace attaches only the networks named, so PublicNet and ServiceNet are listed explicitly. */
+export function serverNetworks(profile: CloudProfile, server: DesiredServer, ids: NetworkIds): ServerNetwork[] {
+  const cloudNetwork: ServerNetwork = server.role === 'master' ? { port: ids.portId } : { uuid: ids.networkId };
+  return profile === 'rackspace' ? [{ uuid: RACKSPACE_PUBLICNET_ID }, { uuid: RACKSPACE_SERVICENET_ID }, cloudNetwork] : [cloudNetwork];
+}
+
+/** The client already honours Retry-After; past its cap, up waits as told and tries again, never failing on a rate limit. */
+async function withRateLimitPatience<T>(sleep: (ms: number) => Promise<void>, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isOpenStackError(error, 'RATE_LIMITED') || attempt >= 20) throw error;
+      await sleep(Math.min(error.retryAfterMs ?? 5000, 300_000));
+    }
+  }
+}
+
+/** One list call per poll for the whole cluster, not one GET per server. */
+async function waitAllActive(
+  client: OpenStackClient,
+  desired: DesiredCluster,
+  emit: EventSink,
+  sleep: (ms: number) => Promise<void>,
+  now: () => number,
+  deadlineMs: number,
+): Promise<Server[]> {
+  const started = now();
+  const wanted = new Set(desired.servers.map((s) => s.name));
+  let delay = 500;
+  for (;;) {
+    const servers = (await clusterServers(client, desired.name)).filter((s) => wanted.has(s.name));
+    const failed = servers.find((s) => s.status === 'ERROR');
+    if (failed) {
+      const detail = await client.compute.servers.get(failed.id).catch(() => failed);
+      throw new Error(`${failed.name} went into ERROR: ${detail.fault?.message ?? 'no fault message'}; run up again to replace it`);
+    }
+    const active = servers.filter((s) => s.status === 'ACTIVE');
+    emit({ type: 'step-progress', step: 'active', message: `${active.length}/${wanted.size} ACTIVE`, done: active.length, total: wanted.size });
+    if (active.length === wanted.size && servers.length === wanted.size) return active;
+    if (now() - started > deadlineMs) throw new Error(`only ${active.length} of ${wanted.size} servers became ACTIVE within ${Math.round(deadlineMs / 1000)} s`);
+    await sleep(delay);
+    delay = Math.min(delay * 1.5, 10_000);
+  }
+}
+
+function defaultApiUrl(master: Server, profile: CloudProfile, desired: DesiredCluster): string | undefined {
+  const address = profile === 'rackspace' ? serverIPv4(master) : (serverIPv4(master, desired.network.name) ?? serverIPv4(master));
+  return address ? `https://${address}` : undefined;
+}
