@@ -6,6 +6,9 @@ import yargs from 'yargs';
 import { renderCommand } from './commands/render.js';
 import { simCommand } from './commands/sim.js';
 import { uploadCommand } from './commands/upload.js';
+import { upCommand } from './commands/up.js';
+import { downCommand } from './commands/down.js';
+import { statusCommand } from './commands/status.js';
 import { CliError } from './io.js';
 import type { CliIo } from './io.js';
 
@@ -44,6 +47,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('config', { type: 'string', global: true, describe: 'config file: YAML or KEY=value lines' })
     .option('cloud', { type: 'string', global: true, describe: 'cloud name in clouds.yaml (OS_CLOUD)' })
     .option('verbose', { alias: 'v', type: 'count', global: true, describe: 'more output (-vv for debug)' })
+    .command(upCommand(io))
+    .command(downCommand(io))
+    .command(statusCommand(io))
     .command(renderCommand(io))
     .command(simCommand(io))
     .command(uploadCommand(io))

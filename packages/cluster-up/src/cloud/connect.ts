@@ -6,6 +6,7 @@ export interface CloudConnection {
   credentials: Credentials;
   /** Where the credentials came from, for messages (never the secrets themselves). */
   source: string;
+  region: string | undefined;
 }
 
 /**
@@ -16,7 +17,8 @@ export function connect(env: Readonly<Record<string, string | undefined>>, cloud
   const cloudName = cloud ?? env.OS_CLOUD;
   const resolved: ResolvedCloudConfig = cloudName ? loadCloudsYaml({ env: { ...env }, cloud: cloudName }) : configFromEnv({ ...env });
   const regionOverride = cloudName && env.OS_REGION_NAME && !overrides.region ? { region: env.OS_REGION_NAME } : {};
-  return { client: createClient(optionsFromConfig(resolved, { ...overrides, ...regionOverride })), credentials: resolved.credentials, source: resolved.source };
+  const region = overrides.region ?? (regionOverride.region || resolved.region);
+  return { client: createClient(optionsFromConfig(resolved, { ...overrides, ...regionOverride })), credentials: resolved.credentials, source: resolved.source, region };
 }
 
 /** Who owns the release container (`kubernetes-releases-<user>`): the user name, else the user or project id. */

@@ -49,3 +49,22 @@ export function cloudProviderFromEnv(
   if (profile === 'openstack' && domainName) provider.domainName = domainName;
   return { provider, placeholders };
 }
+
+/** The cloud provider login for the master, from the credentials rax-kube itself uses. */
+export function cloudProviderFromCredentials(profile: CloudProfile, credentials: Record<string, unknown>, region: string | undefined): CloudProviderConfig {
+  const text = (key: string) => (typeof credentials[key] === 'string' && credentials[key] !== '' ? (credentials[key] as string) : undefined);
+  const provider: CloudProviderConfig = {
+    name: profile,
+    authUrl: text('authUrl') ?? '',
+    username: text('username') ?? text('userId') ?? text('applicationCredentialId') ?? '',
+    secret: text('apiKey') ?? text('password') ?? text('applicationCredentialSecret') ?? '',
+    region: region ?? '',
+  };
+  const tenantName = text('tenantName') ?? text('projectName');
+  const tenantId = text('tenantId') ?? text('projectId');
+  const domainName = text('userDomainName');
+  if (tenantName) provider.tenantName = tenantName;
+  if (tenantId) provider.tenantId = tenantId;
+  if (profile === 'openstack' && domainName) provider.domainName = domainName;
+  return provider;
+}

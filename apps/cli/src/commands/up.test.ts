@@ -1,0 +1,66 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rax-kube-cli-local-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const env = { RAX_KUBE_HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'kubeconfig'), PATH: process.env.PATH };
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: dir, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+describe('rax-kube up / status / down --local', () => {
+  it('runs the whole flow with a labelled stand-in release, and keeps state between commands', async () => {
+    const dry = await run(['up', '--local', '--num-nodes', '2', '--dry-run']);
+    expect(dry).toMatchObject({ code: 0 });
+    expect(dry.stdout).toContain('servers: 3 to create, 0 to reuse, 0 to replace');
+
+    const created = await run(['up', '--local', '--num-nodes', '2', '--ssh-key-type', 'ed25519']);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('using a STAND-IN release');
+    expect(created.stdout).toMatch(/The master \(kubernetes-master\) is running at https:\/\/127\.0\.0\.1:\d+/);
+    expect(created.stdout).toContain('Try: kubectl --context rackspace_kubernetes get nodes');
+    expect((await stat(join(dir, 'kubeconfig'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'home', 'local', 'ssh', 'id_kubernetes'))).mode & 0o777).toBe(0o600);
+
+    const shown = await run(['status', '--local', '--num-nodes', '2', '--json']);
+    const parsed = JSON.parse(shown.stdout) as { servers: Array<{ name: string; status: string; addresses: Record<string, string[]> }>; api: { healthy: boolean } };
+    expect(parsed.servers.map((s) => [s.name, s.status])).toEqual([
+      ['kubernetes-master', 'ACTIVE'],
+      ['kubernetes-node-1', 'ACTIVE'],
+      ['kubernetes-node-2', 'ACTIVE'],
+    ]);
+    expect(parsed.servers[0]?.addresses['kubernetes-pool-net']).toEqual(['192.168.0.2']);
+    expect(parsed.api.healthy).toBe(true);
+
+    const again = await run(['up', '--local', '--num-nodes', '2', '--json']);
+    expect((JSON.parse(again.stdout) as { plan: string[] }).plan).toContain('servers: 0 to create, 3 to reuse, 0 to replace');
+
+    const secrets = JSON.parse(await readFile(join(dir, 'home', 'clusters', 'kubernetes', 'secrets.json'), 'utf8')) as Record<string, string>;
+    for (const output of [created, shown, again]) {
+      expect(output.stdout + output.stderr).not.toContain(secrets.adminPassword);
+      expect(output.stdout + output.stderr).not.toContain('temp_url_sig');
+    }
+
+    const removed = await run(['down', '--local', '--num-nodes', '2']);
+    expect(removed.stdout).toContain('removed: 3 servers, 1 networks, 1 subnets, 1 ports');
+    const empty = await run(['status', '--local', '--json']);
+    expect((JSON.parse(empty.stdout) as { servers: unknown[] }).servers).toEqual([]);
+  });
+
+  it('refuses bad flags before touching the cloud', async () => {
+    expect((await run(['up', '--local', '--concurrency', '0'])).stderr).toBe('rax-kube: --concurrency=0: must be a whole number from 1 to 100\n');
+    expect((await run(['up', '--local', '--num-nodes', 'x'])).code).toBe(2);
+  });
+});
