@@ -1,5 +1,5 @@
 import { CloudConfigError } from '@rax-kube/cloud-config';
-import { ConfigError, KubeconfigError, PlanConflictError, SecretsFileError, SshKeyError } from '@rax-kube/cluster-up';
+import { UserInputError } from '@rax-kube/cluster-up';
 import { OpenStackError } from '@rax-kube/openstack-client';
 import { TarballError } from '@rax-kube/tarball-builder';
 import yargs from 'yargs';
@@ -18,12 +18,8 @@ const USER_CLOUD_ERRORS = new Set(['CONFIG', 'AUTH_FAILED', 'CATALOG_NO_ENDPOINT
 /** Input the user can fix (settings, files, credentials): printed without a stack, exit status 2. */
 function isUserError(error: unknown): error is Error {
   return (
-    error instanceof ConfigError ||
+    error instanceof UserInputError ||
     error instanceof CloudConfigError ||
-    error instanceof SecretsFileError ||
-    error instanceof SshKeyError ||
-    error instanceof KubeconfigError ||
-    error instanceof PlanConflictError ||
     (error instanceof TarballError && USER_TARBALL_ERRORS.has(error.code)) ||
     (error instanceof OpenStackError && USER_CLOUD_ERRORS.has(error.code)) ||
     (error instanceof CliError && error.exitCode === 2)

@@ -1,3 +1,5 @@
+import { UserInputError } from '../errors.js';
+
 /** One bad setting: which variable, what value it had and where from, and what is allowed. */
 export interface ConfigIssue {
   variable: string;
@@ -7,12 +9,9 @@ export interface ConfigIssue {
 }
 
 /** Bad user input in the cluster configuration. The CLI prints it and exits with status 2. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'CONFIG_INVALID';
-  readonly exitCode = 2;
+export class ConfigError extends UserInputError {
   constructor(readonly issues: readonly ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    super('CONFIG_INVALID', issues.map(formatIssue).join('\n'));
   }
 }
 

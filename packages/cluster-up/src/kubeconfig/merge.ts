@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { UserInputError } from '../errors.js';
 import { writePrivateFile } from '../secrets/store.js';
 
 export interface ClusterAccess {
@@ -17,10 +18,10 @@ export interface ClusterAccess {
 
 type NamedList = Array<Record<string, unknown> & { name?: unknown }>;
 
-export class KubeconfigError extends Error {
-  override readonly name = 'KubeconfigError';
-  readonly code = 'KUBECONFIG_INVALID';
-  readonly exitCode = 2;
+export class KubeconfigError extends UserInputError {
+  constructor(message: string) {
+    super('KUBECONFIG_INVALID', message);
+  }
 }
 
 /** The file kubectl writes to: the first entry of $KUBECONFIG, else ~/.kube/config. */

@@ -1,3 +1,4 @@
+import { UserInputError } from '../errors.js';
 import { samePublicKey } from '../ssh/openssh-key.js';
 import { CLUSTER_METADATA_KEY } from './desired.js';
 import type { DesiredCluster, DesiredServer } from './desired.js';
@@ -48,10 +49,10 @@ export interface Plan {
   surplusServers: Array<{ id: string; name: string }>;
 }
 
-export class PlanConflictError extends Error {
-  override readonly name = 'PlanConflictError';
-  readonly code = 'PLAN_CONFLICT';
-  readonly exitCode = 2;
+export class PlanConflictError extends UserInputError {
+  constructor(message: string) {
+    super('PLAN_CONFLICT', message);
+  }
 }
 
 const LIVE = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'REBOOT', 'HARD_REBOOT', 'MIGRATING', 'RESIZE', 'VERIFY_RESIZE', 'PASSWORD']);

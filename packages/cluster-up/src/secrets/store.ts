@@ -3,6 +3,7 @@ import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { coreosLegacy } from '@rax-kube/cloud-config';
+import { UserInputError } from '../errors.js';
 import type { ClusterSecrets } from '@rax-kube/cloud-config';
 
 /** `$RAX_KUBE_HOME`, or `~/.rax-kube`. */
@@ -29,10 +30,10 @@ export function generateSecrets(random: RandomBytes = cryptoRandomBytes): Cluste
   };
 }
 
-export class SecretsFileError extends Error {
-  override readonly name = 'SecretsFileError';
-  readonly code = 'SECRETS_FILE_INVALID';
-  readonly exitCode = 2;
+export class SecretsFileError extends UserInputError {
+  constructor(message: string) {
+    super('SECRETS_FILE_INVALID', message);
+  }
 }
 
 /**

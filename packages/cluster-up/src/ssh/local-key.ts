@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { UserInputError } from '../errors.js';
 import { writePrivateFile } from '../secrets/store.js';
 import { generateSshKeyPair } from './openssh-key.js';
 import type { SshKeyType } from './openssh-key.js';
@@ -11,10 +12,10 @@ export interface LocalSshKey {
   created: boolean;
 }
 
-export class SshKeyError extends Error {
-  override readonly name = 'SshKeyError';
-  readonly code = 'SSH_KEY_INVALID';
-  readonly exitCode = 2;
+export class SshKeyError extends UserInputError {
+  constructor(message: string) {
+    super('SSH_KEY_INVALID', message);
+  }
 }
 
 /**
