@@ -26,7 +26,7 @@ describe('rax-kube up / status / down --local', () => {
     expect(dry).toMatchObject({ code: 0 });
     expect(dry.stdout).toContain('servers: 3 to create, 0 to reuse, 0 to replace');
 
-    const created = await run(['up', '--local', '--num-nodes', '2', '--ssh-key-type', 'ed25519']);
+    const created = await run(['up', '--local', '--num-nodes', '2', '--ssh-key-type', 'ed25519', '-vv']);
     expect(created.code).toBe(0);
     expect(created.stderr).toContain('using a STAND-IN release');
     expect(created.stdout).toMatch(/The master \(kubernetes-master\) is running at https:\/\/127\.0\.0\.1:\d+/);
@@ -47,9 +47,11 @@ describe('rax-kube up / status / down --local', () => {
     const again = await run(['up', '--local', '--num-nodes', '2', '--json']);
     expect((JSON.parse(again.stdout) as { plan: string[] }).plan).toContain('servers: 0 to create, 3 to reuse, 0 to replace');
 
-    const secrets = JSON.parse(await readFile(join(dir, 'home', 'clusters', 'kubernetes', 'secrets.json'), 'utf8')) as Record<string, string>;
+    const secrets = JSON.parse(await readFile(join(dir, 'home', 'clusters', 'kubernetes', 'secrets.json'), 'utf8')) as { adminPassword: string; adminToken: string; nodeTokenKey: string; serviceAccountTokens?: Record<string, string> };
+    expect(created.stderr).toContain('created server kubernetes-node-2');
+    const tokens = [secrets.adminPassword, secrets.adminToken, secrets.nodeTokenKey, ...Object.values(secrets.serviceAccountTokens ?? {})];
     for (const output of [created, shown, again]) {
-      expect(output.stdout + output.stderr).not.toContain(secrets.adminPassword);
+      for (const token of tokens) expect(output.stdout + output.stderr).not.toContain(token);
       expect(output.stdout + output.stderr).not.toContain('temp_url_sig');
     }
 
