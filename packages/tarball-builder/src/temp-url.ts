@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isOpenStackError } from '@rax-kube/openstack-client';
 import type { TempUrlDigest } from '@rax-kube/openstack-client';
 import { TarballError } from './errors.js';
 import type { ObjectStorage } from './upload.js';
@@ -23,7 +24,19 @@ export async function ensureTempUrlKey(objectStorage: ObjectStorage, generate: (
   if (account.tempUrlKey) return { key: account.tempUrlKey, which: 1, created: false };
   if (account.tempUrlKey2) return { key: account.tempUrlKey2, which: 2, created: false };
   const key = generate();
-  await objectStorage.account.setTempUrlKey(key, 1);
+  // Setting it is a POST, which the client does not retry. When the answer is lost (timeout,
+  // reset, 5xx) the key may be set anyway: look before sending it again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await objectStorage.account.setTempUrlKey(key, 1);
+      break;
+    } catch (err) {
+      if (!isOpenStackError(err) || !['TIMEOUT', 'CONNECTION', 'HTTP_SERVER_ERROR'].includes(err.code) || attempt === 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      const now = await objectStorage.account.get();
+      if (now.tempUrlKey) break;
+    }
+  }
   const after = await objectStorage.account.get();
   if (after.tempUrlKey && after.tempUrlKey !== key) return { key: after.tempUrlKey, which: 1, created: false };
   return { key, which: 1, created: true };

@@ -123,9 +123,10 @@ export async function down(options: DownOptions, deps: { client: OpenStackClient
   }
   if (options.deleteRelease) {
     const { container, object } = options.deleteRelease;
-    await client.objectStorage.objects.delete(container, object, { withSegments: true }).catch((error: unknown) => {
-      if (!(error instanceof Error && 'status' in error && (error as { status?: number }).status === 404)) throw error;
-    });
+    // `?multipart-manifest=delete` on a plain object answers 200 and deletes nothing (Swift's
+    // "Not an SLO manifest"), and a release under the segment size is a plain object: look first.
+    const head = await client.objectStorage.objects.find(container, object);
+    if (head) await client.objectStorage.objects.delete(container, object, { ignoreMissing: true, withSegments: head.staticLargeObject });
     emit({ type: 'resource', action: 'deleted', kind: 'release', name: `${container}/${object}`, id: object });
     result.release = true;
   }

@@ -14,6 +14,7 @@ import { describePlan, plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan.js';
 import { renderCluster } from '../render/render-cluster.js';
 import { mapBounded } from '../util/pool.js';
+import { createOnce } from './create-once.js';
 import { byMachineOrder, clusterServers, observe, ownerDescription } from './observe.js';
 
 export interface ReleaseLocation {
@@ -98,8 +99,8 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
 
   const [release, network] = await Promise.all([
     step(emit, 'release', 'Upload the release and sign its URL', options.publishRelease, (r) => `machines download it until ${r.expiresAt.toISOString()}`),
-    step(emit, 'network', `Ensure network ${desired.network.name}`, () => ensureNetwork(client, desired, thePlan, emit), (n) => `network ${n.networkId}, master port ${n.portId}`),
-    step(emit, 'keypair', `Ensure keypair ${desired.keypairName}`, () => ensureKeypair(client, desired, thePlan, options.sshPublicKey, emit), (action) => `${action} keypair ${desired.keypairName}`),
+    step(emit, 'network', `Ensure network ${desired.network.name}`, () => ensureNetwork(client, desired, thePlan, emit, sleep), (n) => `network ${n.networkId}, master port ${n.portId}`),
+    step(emit, 'keypair', `Ensure keypair ${desired.keypairName}`, () => ensureKeypair(client, desired, thePlan, options.sshPublicKey, emit, sleep), (action) => `${action} keypair ${desired.keypairName}`),
   ]);
 
   const rendered = renderCluster(options.config, {
@@ -199,14 +200,27 @@ interface NetworkIds {
   portId: string;
 }
 
-async function ensureNetwork(client: OpenStackClient, desired: DesiredCluster, p: Plan, emit: EventSink): Promise<NetworkIds> {
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+async function ensureNetwork(client: OpenStackClient, desired: DesiredCluster, p: Plan, emit: EventSink, sleep: (ms: number) => Promise<void>): Promise<NetworkIds> {
   const spec = desired.network;
+  const marker = ownerDescription(desired.name);
   let networkId: string;
   if (p.network.action === 'reuse') {
     networkId = p.network.id;
     emit({ type: 'resource', action: 'reused', kind: 'network', name: spec.name, id: networkId });
   } else {
-    networkId = (await client.network.networks.create({ name: spec.name, description: ownerDescription(desired.name) })).id;
+    networkId = (
+      await createOnce(
+        () => client.network.networks.create({ name: spec.name, description: marker }),
+        async () => (await collect(client.network.networks.list({ name: spec.name }))).find((n) => n.description === marker),
+        { sleep },
+      )
+    ).id;
     emit({ type: 'resource', action: 'created', kind: 'network', name: spec.name, id: networkId });
   }
   for (const extra of p.deleteNetworks) {
@@ -219,7 +233,11 @@ async function ensureNetwork(client: OpenStackClient, desired: DesiredCluster, p
     emit({ type: 'resource', action: 'reused', kind: 'subnet', name: spec.subnetName, id: subnetId });
   } else {
     subnetId = (
-      await client.network.subnets.create({ networkId, cidr: spec.cidr, name: spec.subnetName, description: ownerDescription(desired.name), allocationPools: spec.allocationPools })
+      await createOnce(
+        () => client.network.subnets.create({ networkId, cidr: spec.cidr, name: spec.subnetName, description: marker, allocationPools: spec.allocationPools }),
+        async () => (await collect(client.network.subnets.list({ network_id: networkId }))).find((s) => s.name === spec.subnetName && s.cidr === spec.cidr),
+        { sleep },
+      )
     ).id;
     emit({ type: 'resource', action: 'created', kind: 'subnet', name: spec.subnetName, id: subnetId });
   }
@@ -229,19 +247,23 @@ async function ensureNetwork(client: OpenStackClient, desired: DesiredCluster, p
     emit({ type: 'resource', action: 'reused', kind: 'port', name: spec.masterPortName, id: portId });
   } else {
     portId = (
-      await client.network.ports.create({ networkId, name: spec.masterPortName, description: ownerDescription(desired.name), fixedIps: [{ subnetId, ipAddress: spec.masterFixedIp }] })
+      await createOnce(
+        () => client.network.ports.create({ networkId, name: spec.masterPortName, description: marker, fixedIps: [{ subnetId, ipAddress: spec.masterFixedIp }] }),
+        async () => (await collect(client.network.ports.list({ network_id: networkId, name: spec.masterPortName })))[0],
+        { sleep },
+      )
     ).id;
     emit({ type: 'resource', action: 'created', kind: 'port', name: spec.masterPortName, id: portId });
   }
   return { networkId, subnetId, portId };
 }
 
-async function ensureKeypair(client: OpenStackClient, desired: DesiredCluster, p: Plan, publicKey: string, emit: EventSink): Promise<'reused' | 'created'> {
+async function ensureKeypair(client: OpenStackClient, desired: DesiredCluster, p: Plan, publicKey: string, emit: EventSink, sleep: (ms: number) => Promise<void>): Promise<'reused' | 'created'> {
   if (p.keypair.action === 'reuse') {
     emit({ type: 'resource', action: 'reused', kind: 'keypair', name: desired.keypairName, id: desired.keypairName });
     return 'reused';
   }
-  await client.compute.keypairs.create(desired.keypairName, publicKey);
+  await createOnce(() => client.compute.keypairs.create(desired.keypairName, publicKey), () => client.compute.keypairs.find(desired.keypairName), { sleep });
   emit({ type: 'resource', action: 'created', kind: 'keypair', name: desired.keypairName, id: desired.keypairName });
   return 'created';
 }
