@@ -4,6 +4,9 @@ import { step } from '../events.js';
 import type { EventSink } from '../events.js';
 import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
 import { mapBounded } from '../util/pool.js';
+import { withRateLimitPatience } from '../util/rate-limit.js';
+
+const patiently = <T>(call: () => Promise<T>): Promise<T> => withRateLimitPatience((ms) => new Promise((resolve) => setTimeout(resolve, ms)), call);
 import { clusterServers, ownerDescription } from './observe.js';
 
 export interface DownOptions {
@@ -68,7 +71,7 @@ async function waitUntilDeleted(client: OpenStackClient, server: Server, deadlin
       throw new Error(`${server.name} (${server.id}): the cloud accepted its delete ${resends + 1} times and dropped it each time (it is ${seen?.status ?? 'still there'}); check the compute service, then run down again`);
     }
     emit({ type: 'step-progress', step: 'delete', message: `${server.name}: the cloud dropped the delete (${seen?.status ?? 'unknown'}, no task); deleting it again` });
-    await client.compute.servers.delete(server.id, { ignoreMissing: true });
+    await patiently(() => client.compute.servers.delete(server.id, { ignoreMissing: true }));
   }
 }
 
@@ -86,7 +89,7 @@ export async function down(options: DownOptions, deps: { client: OpenStackClient
   await step(emit, 'delete', `Delete the servers of ${desired.name}`, async () => {
     const servers = (await clusterServers(client, desired.name)).filter((s) => s.metadata?.[CLUSTER_METADATA_KEY] === desired.name);
     await mapBounded(servers, concurrency, async (server) => {
-      await client.compute.servers.delete(server.id, { ignoreMissing: true });
+      await patiently(() => client.compute.servers.delete(server.id, { ignoreMissing: true }));
     });
     await mapBounded(servers, concurrency, async (server) => {
       await waitUntilDeleted(client, server, options.deadlineMs ?? 900_000, emit);
@@ -101,23 +104,23 @@ export async function down(options: DownOptions, deps: { client: OpenStackClient
     for (const network of networks) {
       const ports = (await collect(client.network.ports.list({ network_id: network.id }))).filter((p) => p.description === marker || p.name === desired.network.masterPortName);
       for (const port of ports) {
-        await client.network.ports.delete(port.id, { ignoreMissing: true });
+        await patiently(() => client.network.ports.delete(port.id, { ignoreMissing: true }));
         emit({ type: 'resource', action: 'deleted', kind: 'port', name: port.name, id: port.id });
         result.ports++;
       }
       for (const subnet of await collect(client.network.subnets.list({ network_id: network.id }))) {
-        await client.network.subnets.delete(subnet.id, { ignoreMissing: true });
+        await patiently(() => client.network.subnets.delete(subnet.id, { ignoreMissing: true }));
         emit({ type: 'resource', action: 'deleted', kind: 'subnet', name: subnet.name, id: subnet.id });
         result.subnets++;
       }
-      await client.network.networks.delete(network.id, { ignoreMissing: true });
+      await patiently(() => client.network.networks.delete(network.id, { ignoreMissing: true }));
       emit({ type: 'resource', action: 'deleted', kind: 'network', name: network.name, id: network.id });
       result.networks++;
     }
   }, () => `${result.networks} networks, ${result.subnets} subnets, ${result.ports} ports deleted`);
 
   if (options.deleteKeypair) {
-    await client.compute.keypairs.delete(desired.keypairName, { ignoreMissing: true });
+    await patiently(() => client.compute.keypairs.delete(desired.keypairName, { ignoreMissing: true }));
     emit({ type: 'resource', action: 'deleted', kind: 'keypair', name: desired.keypairName, id: desired.keypairName });
     result.keypair = true;
   }

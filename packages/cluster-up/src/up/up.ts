@@ -1,7 +1,7 @@
 import { coreosLegacy } from '@rax-kube/cloud-config';
 import type { ClusterSecrets } from '@rax-kube/cloud-config';
 import { randomUUID } from 'node:crypto';
-import { buildCreateServerBody, IDEMPOTENCY_METADATA_KEY, isOpenStackError, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
+import { buildCreateServerBody, IDEMPOTENCY_METADATA_KEY, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
 import type { CreateServerOptions, OpenStackClient, Server, ServerNetwork } from '@rax-kube/openstack-client';
 import { probeHealthz } from '../api/healthz.js';
 import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
@@ -15,6 +15,7 @@ import { describePlan, plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan.js';
 import { renderCluster } from '../render/render-cluster.js';
 import { mapBounded } from '../util/pool.js';
+import { withRateLimitPatience } from '../util/rate-limit.js';
 import { createOnce } from './create-once.js';
 import { byMachineOrder, clusterServers, observe, ownerDescription } from './observe.js';
 
@@ -280,17 +281,6 @@ export function serverNetworks(profile: CloudProfile, server: DesiredServer, ids
   return profile === 'rackspace' ? [{ uuid: RACKSPACE_PUBLICNET_ID }, { uuid: RACKSPACE_SERVICENET_ID }, cloudNetwork] : [cloudNetwork];
 }
 
-/** The client already honours Retry-After; past its cap, up waits as told and tries again, never failing on a rate limit. */
-async function withRateLimitPatience<T>(sleep: (ms: number) => Promise<void>, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isOpenStackError(error, 'RATE_LIMITED') || attempt >= 20) throw error;
-      await sleep(Math.min(error.retryAfterMs ?? 5000, 300_000));
-    }
-  }
-}
 
 /**
  * Creates one server and returns its id, never two of it. The client's `servers.create` follows
