@@ -1,9 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { UserInputError } from '../errors.js';
 import { writePrivateFile } from '../secrets/store.js';
+import { readIfPresent } from '../util/read-if-present.js';
 
 export interface ClusterAccess {
   /** Context, cluster and user entry name: `rackspace_<cluster>`. */
@@ -70,12 +71,7 @@ function upsert(config: Record<string, unknown>, key: 'clusters' | 'users' | 'co
 
 /** Merges into the kubeconfig file on disk; the file is (re)written with mode 0600. */
 export async function writeKubeconfig(path: string, access: ClusterAccess): Promise<void> {
-  let existing: string | undefined;
-  try {
-    existing = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = await readIfPresent(path);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writePrivateFile(path, mergeKubeconfig(existing, access, path));
 }

@@ -1,9 +1,10 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { coreosLegacy } from '@rax-kube/cloud-config';
 import { UserInputError } from '../errors.js';
+import { readIfPresent } from '../util/read-if-present.js';
 import type { ClusterSecrets } from '@rax-kube/cloud-config';
 
 /** `$RAX_KUBE_HOME`, or `~/.rax-kube`. */
@@ -48,12 +49,7 @@ export async function loadOrCreateSecrets(
   const dir = clusterDir(home, cluster);
   const path = join(dir, 'secrets.json');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  let existing: string | undefined;
-  try {
-    existing = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = await readIfPresent(path);
   if (existing === undefined) {
     const secrets = generateSecrets(random);
     await writePrivateFile(path, `${JSON.stringify(secrets, null, 2)}\n`);

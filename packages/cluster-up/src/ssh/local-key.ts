@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserInputError } from '../errors.js';
 import { writePrivateFile } from '../secrets/store.js';
+import { readIfPresent } from '../util/read-if-present.js';
 import { generateSshKeyPair } from './openssh-key.js';
 import type { SshKeyType } from './openssh-key.js';
 
@@ -36,13 +37,4 @@ export async function ensureLocalSshKey(name: string, type: SshKeyType = 'rsa', 
   await writePrivateFile(privateKeyPath, pair.privateKey);
   await writeFile(publicKeyPath, `${pair.publicKey}\n`, { mode: 0o644 });
   return { privateKeyPath, publicKey: pair.publicKey, created: true };
-}
-
-async function readIfPresent(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }

@@ -3,6 +3,7 @@ import type { ClusterConfig } from '../config/index.js';
 import { step } from '../events.js';
 import type { EventSink } from '../events.js';
 import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
+import { collect } from '../util/collect.js';
 import { mapBounded } from '../util/pool.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
 
@@ -26,12 +27,6 @@ export interface DownResult {
   networks: number;
   keypair: boolean;
   release: boolean;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }
 
 /** DELETEs sent again for one server that Nova accepted and then dropped, before down gives up. */

@@ -2,16 +2,11 @@ import type { OpenStackClient, Server } from '@rax-kube/openstack-client';
 import { CLUSTER_METADATA_KEY } from '../plan/desired.js';
 import type { DesiredCluster } from '../plan/desired.js';
 import type { ObservedServer, ObservedState } from '../plan/plan.js';
+import { collect } from '../util/collect.js';
 
 /** Marks what a cluster created, so down never deletes a network it merely reused. */
 export function ownerDescription(cluster: string): string {
   return `rax-kube cluster ${cluster}`;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }
 
 function escapeRegExp(text: string): string {

@@ -3,6 +3,7 @@ import { probeHealthz } from '../api/healthz.js';
 import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
 import type { ClusterConfig } from '../config/index.js';
 import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
+import { collect } from '../util/collect.js';
 import { byMachineOrder, clusterServers } from './observe.js';
 import { summarize } from './up.js';
 import type { MachineSummary } from './up.js';
@@ -28,11 +29,7 @@ export async function status(options: StatusOptions, deps: { client: OpenStackCl
   const desired = desiredCluster(options.config);
   const [servers, networks] = await Promise.all([
     clusterServers(deps.client, desired.name),
-    (async () => {
-      const out = [];
-      for await (const n of deps.client.network.networks.list({ name: desired.network.name })) out.push(n);
-      return out;
-    })(),
+    collect(deps.client.network.networks.list({ name: desired.network.name })),
   ]);
   const ours = servers.filter((s) => s.metadata?.[CLUSTER_METADATA_KEY] === desired.name).sort(byMachineOrder);
   const present = new Set(ours.map((s) => s.name));

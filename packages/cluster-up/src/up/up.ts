@@ -14,6 +14,7 @@ import type { DesiredCluster, DesiredServer } from '../plan/desired.js';
 import { describePlan, plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan.js';
 import { renderCluster } from '../render/render-cluster.js';
+import { collect } from '../util/collect.js';
 import { mapBounded } from '../util/pool.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
 import { createOnce } from './create-once.js';
@@ -207,12 +208,6 @@ interface NetworkIds {
   portId: string;
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
 async function ensureNetwork(client: OpenStackClient, desired: DesiredCluster, p: Plan, emit: EventSink, sleep: (ms: number) => Promise<void>): Promise<NetworkIds> {
   const spec = desired.network;
   const marker = ownerDescription(desired.name);
@@ -280,7 +275,6 @@ export function serverNetworks(profile: CloudProfile, server: DesiredServer, ids
   const cloudNetwork: ServerNetwork = server.role === 'master' ? { port: ids.portId } : { uuid: ids.networkId };
   return profile === 'rackspace' ? [{ uuid: RACKSPACE_PUBLICNET_ID }, { uuid: RACKSPACE_SERVICENET_ID }, cloudNetwork] : [cloudNetwork];
 }
-
 
 /**
  * Creates one server and returns its id, never two of it. The client's `servers.create` follows
