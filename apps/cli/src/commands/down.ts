@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline/promises';
 import { down, releaseOwner } from '@rax-kube/cluster-up';
 import { defaultReleaseContainer, releaseObjectName } from '@rax-kube/tarball-builder';
 import type { Argv } from 'yargs';
+import { confirm } from '../confirm.js';
 import { eventPrinter } from '../events-printer.js';
 import { CliError } from '../io.js';
 import type { CliIo } from '../io.js';
@@ -35,10 +35,8 @@ export function downCommand(io: CliIo) {
     handler: async (args: DownArgs & Record<string, unknown>) => {
       const session = await openSession(args, io);
       try {
-        if (!args.yes && !args.local && io.isTTY) {
-          const rl = createInterface({ input: process.stdin, output: process.stderr });
-          const answer = await rl.question(`Delete every server and network of cluster "${session.config.clusterName}"? [y/N] `).finally(() => rl.close());
-          if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('cancelled; nothing was deleted', 1);
+        if (!args.yes && !args.local && io.isTTY && !(await confirm(`Delete every server and network of cluster "${session.config.clusterName}"?`))) {
+          throw new CliError('cancelled; nothing was deleted', 1);
         }
         const result = await down(
           {

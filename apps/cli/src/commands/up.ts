@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline/promises';
 import { kubeconfigPath, up } from '@rax-kube/cluster-up';
 import type { UpResult } from '@rax-kube/cluster-up';
 import type { Argv } from 'yargs';
+import { confirm } from '../confirm.js';
 import { eventPrinter } from '../events-printer.js';
 import type { CliIo } from '../io.js';
 import { CliError } from '../io.js';
@@ -66,7 +66,7 @@ export function upCommand(io: CliIo) {
           io.stdout(args.json ? `${JSON.stringify({ plan: preview.planLines }, null, 2)}\n` : `Plan for cluster "${session.config.clusterName}":\n${preview.planLines.map((l) => `  ${l}`).join('\n')}\n`);
           return;
         }
-        if (!args.yes && !args.local && io.isTTY && !(await confirm(io, preview.planLines))) throw new CliError('cancelled; nothing was changed', 1);
+        if (!args.yes && !args.local && io.isTTY && !(await confirmPlan(io, preview.planLines))) throw new CliError('cancelled; nothing was changed', 1);
         let result: UpResult;
         try {
           result = await up(options, { client: session.client, emit });
@@ -82,14 +82,9 @@ export function upCommand(io: CliIo) {
   };
 }
 
-async function confirm(io: CliIo, planLines: string[]): Promise<boolean> {
+async function confirmPlan(io: CliIo, planLines: string[]): Promise<boolean> {
   io.stderr(`Plan:\n${planLines.map((l) => `  ${l}`).join('\n')}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question('Proceed? [y/N] ')).trim());
-  } finally {
-    rl.close();
-  }
+  return confirm('Proceed?');
 }
 
 function jsonResult(result: UpResult) {

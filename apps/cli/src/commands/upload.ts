@@ -1,9 +1,9 @@
-import { connect, loadConfigForCommand, publishRelease, raxKubeHome, releaseOwner } from '../cluster.js';
+import { connect, publishRelease, raxKubeHome, releaseOwner } from '@rax-kube/cluster-up';
 import type { Argv } from 'yargs';
 import { CliError } from '../io.js';
 import type { CliIo } from '../io.js';
 import { progressPrinter } from '../progress.js';
-import { withSettingFlags } from '../settings.js';
+import { loadClusterConfig, withSettingFlags } from '../settings.js';
 import type { GlobalArgs } from '../settings.js';
 
 interface UploadArgs extends GlobalArgs {
@@ -44,7 +44,7 @@ export function uploadCommand(io: CliIo) {
       if (segmentMiB !== undefined && !(Number.isInteger(segmentMiB) && segmentMiB >= 1)) {
         throw new CliError(`--segment-size=${segmentMiB}: must be a whole number of MiB, at least 1`, 2);
       }
-      const config = await loadConfigForCommand(args, io);
+      const config = await loadClusterConfig(args, io);
       const { client, credentials } = connect(io.env, args.cloud);
       const progress = progressPrinter(io);
       const published = await publishRelease({
