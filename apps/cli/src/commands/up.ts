@@ -61,12 +61,16 @@ export function upCommand(io: CliIo) {
           kubeconfigPath: kubeconfigPath(io.env),
           ...(session.apiUrl ? { apiUrl: session.apiUrl } : {}),
         };
-        const preview = await up({ ...options, dryRun: true }, { client: session.client, emit: () => undefined });
-        if (args['dry-run']) {
-          io.stdout(args.json ? `${JSON.stringify({ plan: preview.planLines }, null, 2)}\n` : `Plan for cluster "${session.config.clusterName}":\n${preview.planLines.map((l) => `  ${l}`).join('\n')}\n`);
-          return;
+        // The plan is read up front only when it is shown: up itself reads the cloud again anyway.
+        const ask = !args.yes && !args.local && io.isTTY;
+        if (args['dry-run'] || ask) {
+          const preview = await up({ ...options, dryRun: true }, { client: session.client, emit: () => undefined });
+          if (args['dry-run']) {
+            io.stdout(args.json ? `${JSON.stringify({ plan: preview.planLines }, null, 2)}\n` : `Plan for cluster "${session.config.clusterName}":\n${preview.planLines.map((l) => `  ${l}`).join('\n')}\n`);
+            return;
+          }
+          if (!(await confirmPlan(io, preview.planLines))) throw new CliError('cancelled; nothing was changed', 1);
         }
-        if (!args.yes && !args.local && io.isTTY && !(await confirmPlan(io, preview.planLines))) throw new CliError('cancelled; nothing was changed', 1);
         let result: UpResult;
         try {
           result = await up(options, { client: session.client, emit });
