@@ -31,7 +31,8 @@ export type * from './compute/servers/types.js';
 export type { Keypair } from './compute/keypairs/types.js';
 export type { Flavor } from './compute/flavors/types.js';
 export type { Image } from './compute/images/types.js';
-export type { Limits, AbsoluteLimits } from './compute/limits/types.js';
+export type { Limits, AbsoluteLimits, RateLimit, RateLimitUnit } from './compute/limits/types.js';
+export { parseRateLimits } from './compute/limits/requests.js';
 export { RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID } from './compute/networksv2/types.js';
 export type { RackspaceNetwork } from './compute/networksv2/types.js';
 

@@ -97,6 +97,15 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   let publicUrl = '';
   let internalUrl = '';
 
+  // One bucket per service, as clouds limit each API on its own (Nova's limits cover Nova only).
+  const buckets = new Map<ServiceName, TokenBucket>();
+  const bucketFor = (service: ServiceName): TokenBucket | undefined => {
+    const rl = opts.rateLimit;
+    if (!rl) return undefined;
+    let bucket = buckets.get(service);
+    if (!bucket) buckets.set(service, (bucket = new TokenBucket(rl.requestsPerSecond, rl.burst)));
+    return bucket;
+  };
   const ctx: SimContext = {
     options: opts,
     store,
@@ -122,6 +131,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         // A failing hook must not break the cloud; the hook owner sees its own error.
       }
     },
+    rateLimitState: (service) => bucketFor(service)?.state(),
   };
 
   if (!loaded) {
@@ -141,7 +151,6 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   };
   const swift = new SwiftService(ctx);
   const prng = createPrng(opts.seed);
-  const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit.requestsPerSecond, opts.rateLimit.burst) : undefined;
   const inspector = createInspector(ctx);
 
   function faultResponse(service: ServiceName, status: number, method: string, retryAfter: number | undefined): SimResponse {
@@ -294,7 +303,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       return;
     }
     const tokenRequest = isTokenRequest(sreq.method, sreq.rawPath);
-    if (bucket && (!tokenRequest || opts.rateLimit?.includeIdentity)) {
+    const bucket = !tokenRequest || opts.rateLimit?.includeIdentity ? bucketFor(service as ServiceName) : undefined;
+    if (bucket) {
       const wait = bucket.take();
       if (wait > 0) {
         const status = opts.quirks.overLimit413 ? 413 : 429;

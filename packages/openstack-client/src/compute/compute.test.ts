@@ -85,6 +85,25 @@ describe('limits and os-networksv2', () => {
     expect((await client.compute.limits()).absolute).toEqual({ maxTotalInstances: 100, totalInstancesUsed: 3 });
   });
 
+  it('reads published rate limits (Rackspace / legacy Nova), flattened and typed; skips entries it cannot use', async () => {
+    cloud.on('GET', /^\/v2\/123456\/limits$/, (_q, res) =>
+      sendJson(res, 200, {
+        limits: {
+          absolute: {},
+          rate: [
+            { uri: '*', regex: '.*', limit: [{ verb: 'POST', value: 10, unit: 'MINUTE', remaining: 7, 'next-available': '2026-11-23T10:00:00Z' }, { verb: 'GET', value: 'many', unit: 'MINUTE' }] },
+            { uri: '*/servers', regex: '^/servers', limit: [{ verb: 'post', value: 50, unit: 'day' }, { verb: 'POST', value: 5, unit: 'FORTNIGHT' }] },
+            'junk',
+          ],
+        },
+      }),
+    );
+    expect((await client.compute.limits()).rate).toEqual([
+      { verb: 'POST', uri: '*', regex: '.*', value: 10, unit: 'MINUTE', remaining: 7, nextAvailable: new Date('2026-11-23T10:00:00Z') },
+      { verb: 'POST', uri: '*/servers', regex: '^/servers', value: 50, unit: 'DAY' },
+    ]);
+  });
+
   it('speaks the Rackspace os-networksv2 extension ({"network":{"cidr","label"}})', async () => {
     cloud.on('POST', /^\/v2\/123456\/os-networksv2$/, (q, res) => sendJson(res, 200, { network: { id: 'n1', ...q.json<{ network: object }>().network } }));
     cloud.on('GET', /^\/v2\/123456\/os-networksv2$/, (_q, res) => sendJson(res, 200, { networks: [{ id: 'n1', label: 'kubernetes-pool-net', cidr: '192.168.0.0/24' }] }));

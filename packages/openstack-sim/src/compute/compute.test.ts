@@ -68,6 +68,22 @@ describe('flavors, images, limits', () => {
     expect(limits.json.limits.rate[0].limit[0]).toMatchObject({ verb: '*', value: 6000, unit: 'MINUTE' });
   });
 
+  it("reports compute's bucket as it is: whole requests left, and when the next one is allowed", async () => {
+    sim = await startSim({ rateLimit: { requestsPerSecond: 0.5, burst: 4 } });
+    const { api } = await client(sim);
+    const first = (await api('GET', '/v2.1/limits')).json.limits.rate[0].limit[0];
+    expect(first).toMatchObject({ verb: '*', value: 30, unit: 'MINUTE', remaining: 3 });
+    expect(Date.parse(first['next-available'])).toBeLessThanOrEqual(Date.now());
+    await api('GET', '/v2.1/flavors');
+    await api('GET', '/v2.1/flavors');
+    const drained = (await api('GET', '/v2.1/limits')).json.limits.rate[0].limit[0];
+    expect(drained.remaining).toBe(0);
+    // At half a request per second the next whole request is up to 2 s away.
+    expect(Date.parse(drained['next-available'])).toBeGreaterThan(Date.now());
+    // Neutron has its own bucket: compute's being empty does not limit it.
+    expect((await api('GET', '/v2.0/networks')).status).toBe(200);
+  });
+
   it('rejects unsupported microversions with 406 as Nova does', async () => {
     sim = await startSim();
     const { api } = await client(sim);

@@ -215,16 +215,20 @@ function limitsView(ctx: SimContext, call: ComputeCall): Record<string, unknown>
     delete absolute['maxPersonality'];
     delete absolute['maxPersonalitySize'];
   }
+  // Nova's legacy rate-limit view of compute's bucket: its refill rate per minute, the whole
+  // requests left now (this request already took one) and when the next one is allowed.
   const rl = ctx.options.rateLimit;
-  const rate = rl
-    ? [
-        {
-          uri: '*',
-          regex: '.*',
-          limit: [{ verb: '*', value: Math.round(rl.requestsPerSecond * 60), remaining: Math.round(rl.requestsPerSecond * 60), unit: 'MINUTE', 'next-available': new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') }],
-        },
-      ]
-    : [];
+  const bucket = ctx.rateLimitState('compute');
+  const rate =
+    rl && bucket
+      ? [
+          {
+            uri: '*',
+            regex: '.*',
+            limit: [{ verb: '*', value: Math.round(rl.requestsPerSecond * 60), remaining: bucket.remaining, unit: 'MINUTE', 'next-available': new Date(bucket.nextAvailableMs).toISOString() }],
+          },
+        ]
+      : [];
   return { limits: { rate, absolute } };
 }
 

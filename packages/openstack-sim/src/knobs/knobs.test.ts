@@ -171,6 +171,8 @@ describe('rate limiting', () => {
     expect(limited.status).toBe(413);
     expect(limited.headers.get('retry-after')).toBe('1');
     expect(limited.json.overLimit.code).toBe(413);
+    // Each service has its own bucket; Swift's, once spent, answers with its HTML page.
+    expect((await api('GET', '/v1/MossoCloudFS_123456')).status).toBe(204);
     const swift = await api('GET', '/v1/MossoCloudFS_123456');
     expect(swift.status).toBe(413);
     expect(swift.text).toContain('<h1>Request Entity Too Large</h1>');
