@@ -50,6 +50,12 @@ export function renderCluster(config: ClusterConfig, inputs: RenderInputs): Rend
   return { master: renderMaster(params), nodes, knownTokensCsv: coreosLegacy.knownTokensCsv(params) };
 }
 
+/** Renders one machine at a time (the master is index 0), for callers that need them one by one. */
+export function machineRenderer(config: ClusterConfig, inputs: RenderInputs): (machine: { role: 'master' | 'node'; index: number }) => RenderedMachine {
+  const params = legacyParams(config, inputs);
+  return (machine) => (machine.role === 'master' ? renderMaster(params) : renderNode(params, machine.index));
+}
+
 /** Writes `master.yaml`, `node-<i>.yaml` and `known_tokens.csv`, each 0600 (they hold secrets). */
 export async function writeRenderedCluster(dir: string, rendered: RenderedCluster): Promise<string[]> {
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -1,4 +1,4 @@
-import type { OpenStackClient, Server } from '@rax-kube/openstack-client';
+import type { OpenStackClient } from '@rax-kube/openstack-client';
 import type { ClusterConfig } from '../config/index.js';
 import { step } from '../events.js';
 import type { EventSink } from '../events.js';
@@ -6,9 +6,11 @@ import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
 import { collect } from '../util/collect.js';
 import { mapBounded } from '../util/pool.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
-
-const patiently = <T>(call: () => Promise<T>): Promise<T> => withRateLimitPatience((ms) => new Promise((resolve) => setTimeout(resolve, ms)), call);
+import { sendServerDelete, waitUntilDeleted } from './delete-server.js';
 import { clusterServers, ownerDescription } from './observe.js';
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const patiently = <T>(call: () => Promise<T>): Promise<T> => withRateLimitPatience(realSleep, call);
 
 export interface DownOptions {
   config: ClusterConfig;
@@ -29,47 +31,6 @@ export interface DownResult {
   release: boolean;
 }
 
-/** DELETEs sent again for one server that Nova accepted and then dropped, before down gives up. */
-export const MAX_DELETE_RESENDS = 3;
-
-/**
- * Nova answers DELETE with 204 and can still drop it: when the compute service fails to carry it
- * out (seen on real Nova: "Successfully reverted task state from deleting on failure"), the server
- * stays in its old state with no task and never goes away. A server being deleted shows task
- * state `deleting`; one that still exists with task state null after its DELETE was dropped.
- */
-export function deleteWasDropped(server: Pick<Server, 'status' | 'OS-EXT-STS:task_state'>): boolean {
-  return server['OS-EXT-STS:task_state'] === null && server.status !== 'DELETED' && server.status !== 'SOFT_DELETED';
-}
-
-class DeleteDropped extends Error {}
-
-/** Waits for a deleted server to be gone, sending the DELETE again when Nova dropped it. */
-async function waitUntilDeleted(client: OpenStackClient, server: Server, deadlineMs: number, emit: EventSink): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  for (let resends = 0; ; resends++) {
-    let seen: Server | undefined;
-    try {
-      await client.compute.servers.waitForDeleted(server.id, {
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        onPoll: (current) => {
-          if (!deleteWasDropped(current)) return;
-          seen = current;
-          throw new DeleteDropped();
-        },
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof DeleteDropped)) throw error;
-    }
-    if (resends >= MAX_DELETE_RESENDS) {
-      throw new Error(`${server.name} (${server.id}): the cloud accepted its delete ${resends + 1} times and dropped it each time (it is ${seen?.status ?? 'still there'}); check the compute service, then run down again`);
-    }
-    emit({ type: 'step-progress', step: 'delete', message: `${server.name}: the cloud dropped the delete (${seen?.status ?? 'unknown'}, no task); deleting it again` });
-    await patiently(() => client.compute.servers.delete(server.id, { ignoreMissing: true }));
-  }
-}
-
 /**
  * Deletes everything this cluster created: its servers (those carrying its metadata), then the
  * master's port, the subnet and the network it made (marked by their description), waiting until
@@ -84,10 +45,10 @@ export async function down(options: DownOptions, deps: { client: OpenStackClient
   await step(emit, 'delete', `Delete the servers of ${desired.name}`, async () => {
     const servers = (await clusterServers(client, desired.name)).filter((s) => s.metadata?.[CLUSTER_METADATA_KEY] === desired.name);
     await mapBounded(servers, concurrency, async (server) => {
-      await patiently(() => client.compute.servers.delete(server.id, { ignoreMissing: true }));
+      await sendServerDelete(client, server.id, realSleep);
     });
     await mapBounded(servers, concurrency, async (server) => {
-      await waitUntilDeleted(client, server, options.deadlineMs ?? 900_000, emit);
+      await waitUntilDeleted(client, server, { deadlineMs: options.deadlineMs ?? 900_000, emit, step: 'delete', sleep: realSleep });
       emit({ type: 'resource', action: 'deleted', kind: 'server', name: server.name, id: server.id });
     });
     result.servers = servers.length;

@@ -1,7 +1,7 @@
 import { coreosLegacy } from '@rax-kube/cloud-config';
 import type { ClusterSecrets } from '@rax-kube/cloud-config';
 import { randomUUID } from 'node:crypto';
-import { buildCreateServerBody, IDEMPOTENCY_METADATA_KEY, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
+import { buildCreateServerBody, IDEMPOTENCY_METADATA_KEY, isOpenStackError, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
 import type { CreateServerOptions, OpenStackClient, Server, ServerNetwork } from '@rax-kube/openstack-client';
 import { probeHealthz } from '../api/healthz.js';
 import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
@@ -13,11 +13,14 @@ import { desiredCluster } from '../plan/desired.js';
 import type { DesiredCluster, DesiredServer } from '../plan/desired.js';
 import { describePlan, plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan.js';
-import { renderCluster } from '../render/render-cluster.js';
+import { machineRenderer } from '../render/render-cluster.js';
 import { collect } from '../util/collect.js';
 import { mapBounded } from '../util/pool.js';
+import { produceAhead } from '../util/ahead.js';
+import { RatePacer } from '../util/pacer.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
 import { createOnce } from './create-once.js';
+import { sendServerDelete, waitUntilDeleted } from './delete-server.js';
 import { byMachineOrder, clusterServers, observe, ownerDescription } from './observe.js';
 
 export interface ReleaseLocation {
@@ -111,46 +114,60 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
 
   // The image and flavors are looked up alongside the release, network and keypair, not after them.
   const lookups = Promise.all([client.compute.images.find(options.config.image), client.compute.flavors.find(options.config.masterFlavor), client.compute.flavors.find(options.config.nodeFlavor)]);
-  const [release, network, , [image, masterFlavor, nodeFlavor]] = await Promise.all([
+  const keypair = step(emit, 'keypair', `Ensure keypair ${desired.keypairName}`, () => ensureKeypair(client, desired, thePlan, options.sshPublicKey, emit, sleep), (action) => `${action} keypair ${desired.keypairName}`);
+  // The cloud's published rate limits are read once up's other compute calls are done (so what
+  // they say is left is what the creates can spend), while the network and release still run.
+  const pacing = Promise.all([keypair, lookups]).then(() => createPacer(client, now, sleep), () => undefined);
+  const [release, network, , [image, masterFlavor, nodeFlavor], pacer] = await Promise.all([
     releasing,
     step(emit, 'network', `Ensure network ${desired.network.name}`, () => ensureNetwork(client, desired, thePlan, emit, sleep), (n) => `network ${n.networkId}, master port ${n.portId}`),
-    step(emit, 'keypair', `Ensure keypair ${desired.keypairName}`, () => ensureKeypair(client, desired, thePlan, options.sshPublicKey, emit, sleep), (action) => `${action} keypair ${desired.keypairName}`),
+    keypair,
     lookups,
+    pacing,
   ]);
 
-  const rendered = renderCluster(options.config, {
+  // User data is rendered only for the machines to create, one machine per turn of the event loop
+  // in the background, so rendering overlaps the creates in flight instead of holding back the
+  // first one, and never delays a request already on its way (which would bunch them up against
+  // the rate limit).
+  const render = machineRenderer(options.config, {
     secrets: options.secrets,
     cloudProvider: options.cloudProvider,
     release: { url: release.url, sha256: release.sha256 },
     interfaces: options.profile === 'rackspace' ? coreosLegacy.RACKSPACE_INTERFACES : coreosLegacy.SINGLE_NETWORK_INTERFACES,
   });
-  const userData = new Map([rendered.master, ...rendered.nodes].map((machine) => [machine.name, machine.userData]));
 
   await step(emit, 'servers', `Create servers (up to ${options.concurrency ?? 10} at once)`, async () => {
+    const deadlineMs = options.activeDeadlineMs ?? 1_800_000;
     await mapBounded(thePlan.deleteServers, options.concurrency ?? 10, async (doomed) => {
-      await client.compute.servers.delete(doomed.id, { ignoreMissing: true });
-      await client.compute.servers.waitForDeleted(doomed.id, { timeoutMs: options.activeDeadlineMs ?? 1_800_000 });
+      await sendServerDelete(client, doomed.id, sleep);
+      await waitUntilDeleted(client, doomed, { deadlineMs, emit, step: 'servers', sleep });
       emit({ type: 'resource', action: 'deleted', kind: 'server', name: doomed.name, id: doomed.id });
     });
     const toCreate = thePlan.servers.filter((s) => s.action !== 'reuse');
     for (const reused of thePlan.servers.filter((s) => s.action === 'reuse')) emit({ type: 'resource', action: 'reused', kind: 'server', name: reused.desired.name, id: reused.id ?? '' });
+    if (pacer && toCreate.length > 0) emit({ type: 'step-progress', step: 'servers', message: `paced by the cloud's published rate limits: ${pacer.describe('POST', '/servers').join('; ')}` });
+    const userData = produceAhead(toCreate.map((s) => s.desired), (server) => render(server).userData);
     let created = 0;
-    await mapBounded(toCreate, options.concurrency ?? 10, async ({ desired: server }) => {
-      const networks = serverNetworks(options.profile, server, network);
-      const id = await createServer(client, sleep, {
-        name: server.name,
-        imageRef: image.id,
-        flavorRef: (server.role === 'master' ? masterFlavor : nodeFlavor).id,
-        keyName: desired.keypairName,
-        metadata: server.metadata,
-        userData: userData.get(server.name) ?? '',
-        configDrive: true,
-        networks,
+    try {
+      await mapBounded(toCreate, options.concurrency ?? 10, async ({ desired: server }) => {
+        const id = await createServer(client, sleep, pacer, {
+          name: server.name,
+          imageRef: image.id,
+          flavorRef: (server.role === 'master' ? masterFlavor : nodeFlavor).id,
+          keyName: desired.keypairName,
+          metadata: server.metadata,
+          userData: await userData.get(server),
+          configDrive: true,
+          networks: serverNetworks(options.profile, server, network),
+        });
+        created++;
+        emit({ type: 'resource', action: 'created', kind: 'server', name: server.name, id });
+        emit({ type: 'step-progress', step: 'servers', message: `${created}/${toCreate.length} created`, done: created, total: toCreate.length });
       });
-      created++;
-      emit({ type: 'resource', action: 'created', kind: 'server', name: server.name, id });
-      emit({ type: 'step-progress', step: 'servers', message: `${created}/${toCreate.length} created`, done: created, total: toCreate.length });
-    });
+    } finally {
+      userData.stop();
+    }
     return toCreate.length;
   }, (count) => `${count} created, ${thePlan.servers.length - count} reused`);
 
@@ -285,18 +302,34 @@ export function serverNetworks(profile: CloudProfile, server: DesiredServer, ids
  * rate-limit refusal did nothing, so it is sent again after Retry-After; a lost answer is looked
  * up by name and token before the create is ever re-sent (createOnce).
  */
-async function createServer(client: OpenStackClient, sleep: (ms: number) => Promise<void>, server: CreateServerOptions): Promise<string> {
+async function createServer(client: OpenStackClient, sleep: (ms: number) => Promise<void>, pacer: RatePacer | undefined, server: CreateServerOptions): Promise<string> {
   const token = randomUUID();
   const { body, microversion } = buildCreateServerBody(server, token);
   if (typeof server.userData === 'string') {
     client.redactor.add(server.userData);
     client.redactor.add(Buffer.from(server.userData).toString('base64'));
   }
+  const post = async () => {
+    await pacer?.acquire('POST', '/servers');
+    try {
+      return await client.compute.service.request<{ server: { id: string } }>('POST', '/servers', { json: body, ...(microversion ? { microversion } : {}) });
+    } catch (error) {
+      if (isOpenStackError(error, 'RATE_LIMITED')) pacer?.refused('POST', '/servers');
+      throw error;
+    }
+  };
   return createOnce(
-    async () => (await withRateLimitPatience(sleep, () => client.compute.service.request<{ server: { id: string } }>('POST', '/servers', { json: body, ...(microversion ? { microversion } : {}) }))).body.server.id,
+    async () => (await withRateLimitPatience(sleep, post)).body.server.id,
     async () => (await withRateLimitPatience(sleep, () => client.compute.servers.findByName(server.name))).find((s) => s.metadata?.[IDEMPOTENCY_METADATA_KEY] === token)?.id,
     { sleep },
   );
+}
+
+/** A pacer for server creates when the cloud publishes rate limits that cover them (Rackspace does; Nova since Newton does not). */
+async function createPacer(client: OpenStackClient, now: () => number, sleep: (ms: number) => Promise<void>): Promise<RatePacer | undefined> {
+  const limits = await client.compute.limits().catch(() => undefined);
+  const pacer = limits && new RatePacer(limits.rate, { now, sleep });
+  return pacer?.paces('POST', '/servers') ? pacer : undefined;
 }
 
 /**
