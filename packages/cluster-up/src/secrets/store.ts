@@ -89,8 +89,13 @@ function completeSecrets(partial: Partial<ClusterSecrets>, random: RandomBytes):
 
 /** Writes a file only its owner can read: created 0600 from the start, then renamed into place. */
 export async function writePrivateFile(path: string, content: string): Promise<void> {
+  await writeFileAtomically(path, content, 0o600);
+}
+
+/** Writes a temporary file beside `path`, syncs it, and renames it over `path`: readers see the old file or the whole new one. */
+export async function writeFileAtomically(path: string, content: string, mode: number): Promise<void> {
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await open(temporary, 'wx', 0o600);
+  const handle = await open(temporary, 'wx', mode);
   try {
     await handle.writeFile(content);
     await handle.sync();

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 
 /** RSA 4096 by default: Rackspace's legacy cloud accepts only RSA keypairs. */
@@ -105,4 +105,53 @@ export function samePublicKey(a: string, b: string): boolean {
   const [typeA, blobA] = a.trim().split(/\s+/);
   const [typeB, blobB] = b.trim().split(/\s+/);
   return typeA === typeB && blobA === blobB && blobA !== undefined;
+}
+
+/** Reads SSH wire strings one after another from a buffer; undefined once the data runs out. */
+function sshReader(data: Buffer): { string(): Buffer | undefined; uint32(): number | undefined } {
+  let at = 0;
+  return {
+    uint32() {
+      if (at + 4 > data.length) return undefined;
+      const value = data.readUInt32BE(at);
+      at += 4;
+      return value;
+    },
+    string() {
+      const length = this.uint32();
+      if (length === undefined || at + length > data.length) return undefined;
+      const value = data.subarray(at, at + length);
+      at += length;
+      return value;
+    },
+  };
+}
+
+/**
+ * The public key (`<type> <blob> <comment>`) of a private key file, or undefined when it cannot be
+ * read: OpenSSH's own format keeps the public blob in clear even when the key is encrypted;
+ * unencrypted PEM (PKCS#1 / PKCS#8) RSA and Ed25519 keys are read with node's crypto.
+ */
+export function publicKeyFromPrivate(privateKey: string, comment: string): string | undefined {
+  const openssh = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(privateKey);
+  if (openssh) {
+    const body = Buffer.from((openssh[1] ?? '').replace(/\s+/g, ''), 'base64');
+    const magic = Buffer.from('openssh-key-v1\0');
+    if (!body.subarray(0, magic.length).equals(magic)) return undefined;
+    const reader = sshReader(body.subarray(magic.length));
+    const [cipher, kdf, kdfOptions] = [reader.string(), reader.string(), reader.string()];
+    const keys = reader.uint32();
+    const blob = reader.string();
+    if (!cipher || !kdf || !kdfOptions || keys === undefined || keys < 1 || !blob) return undefined;
+    const type = sshReader(blob).string()?.toString();
+    return type ? `${type} ${blob.toString('base64')} ${comment}` : undefined;
+  }
+  try {
+    const jwk = createPrivateKey(privateKey).export({ format: 'jwk' });
+    if (jwk.kty === 'RSA') return `ssh-rsa ${Buffer.concat([sshString('ssh-rsa'), sshMpint(jwkPart(jwk, 'e')), sshMpint(jwkPart(jwk, 'n'))]).toString('base64')} ${comment}`;
+    if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return `ssh-ed25519 ${Buffer.concat([sshString('ssh-ed25519'), sshString(jwkPart(jwk, 'x'))]).toString('base64')} ${comment}`;
+  } catch {
+    // Encrypted, or not a key node can read: the caller says what to do.
+  }
+  return undefined;
 }
