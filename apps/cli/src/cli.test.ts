@@ -21,7 +21,7 @@ async function run(argv: string[], env: Record<string, string> = {}) {
     stderr: (t) => void (stderr += t),
     env: { RAX_KUBE_HOME: join(dir, 'home'), ...env },
     cwd: dir,
-    isTTY: false,
+    stdoutIsTTY: false,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

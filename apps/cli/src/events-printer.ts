@@ -1,45 +1,68 @@
-import type { ClusterEvent } from '@rax-kube/cluster-up';
+import type { ClusterEvent, EventSink } from '@rax-kube/cluster-up';
+import { colorWanted, redrawableTerminal } from './io.js';
 import type { CliIo } from './io.js';
+import { describeTransfer, progressPrinter } from './progress.js';
+import type { TransferProgress } from './progress.js';
+import { liveTaskList } from './task-list-writer.js';
+
+/** Where up and down report as they go, on stderr. */
+export interface StepOutput {
+  emit: EventSink;
+  /** Download / upload progress of the release. */
+  transfer: (label: string, progress: TransferProgress) => void;
+  /** A note for the user; while the task list is live it goes above the list. */
+  note: (text: string) => void;
+  /** Leaves the last state on screen and the terminal as it was found; call it before exiting. */
+  close(): void;
+}
 
 /**
- * Renders up / down events on stderr: one line per step start and end, resource lines with -v,
- * progress lines with -v (on a terminal, progress rewrites one line). Nothing in events carries
- * a secret, so nothing here needs redacting.
+ * A live task list when stderr is a terminal that can redraw, plain lines otherwise (logs, CI,
+ * TERM=dumb), and no step output with --json (stdout carries the result; transfers still show).
+ */
+export function stepOutput(io: CliIo, options: { verbose: number; json: boolean }): StepOutput {
+  const terminal = redrawableTerminal(io);
+  if (options.json || !terminal) {
+    return { emit: options.json ? () => undefined : eventPrinter(io, options.verbose), transfer: progressPrinter(io), note: io.stderr, close: () => undefined };
+  }
+  const list = liveTaskList(io.stderr, terminal, { color: colorWanted(io) });
+  return {
+    emit: (event) => {
+      if (event.type !== 'resource') list.event(event);
+      else if (options.verbose > 0) list.print(resourceLine(event));
+    },
+    transfer: (label, progress) => list.event({ type: 'step-progress', step: 'release', message: describeTransfer(label, progress) }),
+    note: (text) => list.print(text),
+    close: () => list.close(),
+  };
+}
+
+/**
+ * Plain lines for logs: one per step start and end, resource and progress lines with -v.
+ * Nothing in events carries a secret, so nothing here needs redacting.
  */
 export function eventPrinter(io: CliIo, verbose: number): (event: ClusterEvent) => void {
-  let progressShown = false;
-  const clearProgress = () => {
-    if (progressShown && io.isTTY) io.stderr('\r\u001b[2K');
-    progressShown = false;
-  };
   return (event) => {
     switch (event.type) {
       case 'step-started':
-        clearProgress();
         io.stderr(`… ${event.title}\n`);
         break;
       case 'step-done':
-        clearProgress();
         io.stderr(`✔ ${event.step}: ${event.message}\n`);
         break;
       case 'step-failed':
-        clearProgress();
         io.stderr(`✖ ${event.step}: ${event.error.message}\n`);
         break;
       case 'step-progress':
-        if (io.isTTY) {
-          io.stderr(`\r\u001b[2K  ${event.step}: ${event.message}`);
-          progressShown = true;
-        } else if (verbose > 0) {
-          io.stderr(`  ${event.step}: ${event.message}\n`);
-        }
+        if (verbose > 0) io.stderr(`  ${event.step}: ${event.message}\n`);
         break;
       case 'resource':
-        if (verbose > 0) {
-          clearProgress();
-          io.stderr(`  ${event.action} ${event.kind} ${event.name} (${event.id})\n`);
-        }
+        if (verbose > 0) io.stderr(resourceLine(event));
         break;
     }
   };
+}
+
+function resourceLine(event: Extract<ClusterEvent, { type: 'resource' }>): string {
+  return `  ${event.action} ${event.kind} ${event.name} (${event.id})\n`;
 }

@@ -16,7 +16,7 @@ import type { ClusterConfig, CloudProfile, LocalCloud, LocalSshKey, ReleaseLocat
 import type { ClusterSecrets, coreosLegacy } from '@rax-kube/cloud-config';
 import type { OpenStackClient, Server } from '@rax-kube/openstack-client';
 import type { CliIo } from './io.js';
-import { progressPrinter } from './progress.js';
+import type { StepOutput } from './events-printer.js';
 import { loadClusterConfig } from './settings.js';
 import type { GlobalArgs } from './settings.js';
 
@@ -59,18 +59,22 @@ export interface ClusterInputs {
   publish: () => Promise<ReleaseLocation>;
 }
 
-export async function clusterInputs(session: ClusterSession, args: SessionArgs & { 'ssh-key-type'?: 'rsa' | 'ed25519' }, io: CliIo): Promise<ClusterInputs> {
+export async function clusterInputs(
+  session: ClusterSession,
+  args: SessionArgs & { 'ssh-key-type'?: 'rsa' | 'ed25519' },
+  io: CliIo,
+  output: Pick<StepOutput, 'transfer' | 'note'>,
+): Promise<ClusterInputs> {
   const { secrets } = await loadOrCreateSecrets(session.home, session.config.clusterName);
   // Local clusters keep their throwaway key with the local cloud rather than in ~/.ssh.
   const sshDir = session.local ? join(localDir(session.home), 'ssh') : undefined;
   const key = await ensureLocalSshKey(session.config.sshKeyName, args['ssh-key-type'] ?? 'rsa', ...(sshDir ? [sshDir] : []));
   const cloudProvider = cloudProviderFromCredentials(session.profile, session.credentials, session.region);
-  const progress = progressPrinter(io);
   const publish = async (): Promise<ReleaseLocation> => {
     let tarball = args.tarball;
     if (session.local && !args.version) {
       const found = await localReleaseTarball(session.home, io.env, io.cwd, args.tarball);
-      if (found.standIn) io.stderr(`note: no Kubernetes release found; using a STAND-IN release (labelled, no real binaries) built at ${found.path}\n`);
+      if (found.standIn) output.note(`note: no Kubernetes release found; using a STAND-IN release (labelled, no real binaries) built at ${found.path}\n`);
       tarball = found.path;
     }
     const published = await publishRelease({
@@ -81,8 +85,8 @@ export async function clusterInputs(session: ClusterSession, args: SessionArgs &
       env: io.env,
       cwd: io.cwd,
       home: session.home,
-      onUploadProgress: (p) => progress(p.phase, p),
-      onDownloadProgress: (p) => progress('download', p),
+      onUploadProgress: (p) => output.transfer(p.phase, p),
+      onDownloadProgress: (p) => output.transfer('download', p),
     });
     return { url: published.url, sha256: published.upload.digests.sha256, expiresAt: published.expiresAt };
   };

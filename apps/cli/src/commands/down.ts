@@ -2,7 +2,7 @@ import { down, releaseOwner } from '@rax-kube/cluster-up';
 import { defaultReleaseContainer, releaseObjectName } from '@rax-kube/tarball-builder';
 import type { Argv } from 'yargs';
 import { confirm } from '../confirm.js';
-import { eventPrinter } from '../events-printer.js';
+import { stepOutput } from '../events-printer.js';
 import { CliError } from '../io.js';
 import type { CliIo } from '../io.js';
 import { openSession } from '../session.js';
@@ -34,8 +34,9 @@ export function downCommand(io: CliIo) {
       ),
     handler: async (args: DownArgs & Record<string, unknown>) => {
       const session = await openSession(args, io);
+      const output = stepOutput(io, { verbose: args.verbose, json: args.json });
       try {
-        if (!args.yes && !args.local && io.isTTY && !(await confirm(`Delete every server and network of cluster "${session.config.clusterName}"?`))) {
+        if (!args.yes && !args.local && io.stdoutIsTTY && !(await confirm(`Delete every server and network of cluster "${session.config.clusterName}"?`))) {
           throw new CliError('cancelled; nothing was deleted', 1);
         }
         const result = await down(
@@ -44,8 +45,8 @@ export function downCommand(io: CliIo) {
             deleteKeypair: args.keypair,
             ...(args.release ? { deleteRelease: { container: defaultReleaseContainer(releaseOwner(session.credentials as never)), object: releaseObjectName(session.config.containerPrefix) } } : {}),
           },
-          { client: session.client, emit: args.json ? () => undefined : eventPrinter(io, args.verbose) },
-        );
+          { client: session.client, emit: output.emit },
+        ).finally(() => output.close());
         io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `Cluster "${session.config.clusterName}" removed: ${result.servers} servers, ${result.networks} networks, ${result.subnets} subnets, ${result.ports} ports${result.keypair ? ', the keypair' : ''}${result.release ? ', the release' : ''}.\n`);
       } finally {
         await session.close();

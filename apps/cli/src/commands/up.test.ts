@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
+import { FakeTerminal, VirtualScreen } from '../testing/terminal.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -16,8 +17,17 @@ async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
   const env = { RAX_KUBE_HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'kubeconfig'), PATH: process.env.PATH };
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: dir, isTTY: false });
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: dir, stdoutIsTTY: false });
   return { code, stdout, stderr };
+}
+
+/** Runs with stderr on a terminal whose clock stands still: the screen shows the first and the final frame. */
+async function runOnTerminal(argv: string[]) {
+  const screen = new VirtualScreen();
+  const terminal = new FakeTerminal({ columns: 200, rows: 40 });
+  const env = { RAX_KUBE_HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'kubeconfig'), PATH: process.env.PATH };
+  const code = await runCli(argv, { stdout: screen.write, stderr: screen.write, env, cwd: dir, stdoutIsTTY: true, stderrTerminal: terminal });
+  return { code, screen, terminal };
 }
 
 describe('rax-kube up / status / down --local', () => {
@@ -59,6 +69,36 @@ describe('rax-kube up / status / down --local', () => {
     expect(removed.stdout).toContain('removed: 3 servers, 1 networks, 1 subnets, 1 ports');
     const empty = await run(['status', '--local', '--json']);
     expect((JSON.parse(empty.stdout) as { servers: unknown[] }).servers).toEqual([]);
+  });
+
+  it('on a terminal, leaves the task list of up and of down on screen with every step done and the cursor shown', async () => {
+    const created = await runOnTerminal(['up', '--local', '--cluster', 'tty', '--num-nodes', '1']);
+    expect(created.code).toBe(0);
+    expect(created.screen.cursorVisible).toBe(true);
+    expect(created.terminal.activeTimers).toBe(0);
+    const lines = created.screen.lines();
+    expect(lines[0]).toMatch(/^note: no Kubernetes release found; using a STAND-IN release/);
+    // Each step on its own line, in the order they started (network and keypair run together).
+    const steps = lines.slice(1, 9).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''));
+    expect(steps.map((line) => line.split(':')[0])).toEqual(['✔ release', '✔ plan', expect.stringMatching(/^✔ (network|keypair)$/), expect.stringMatching(/^✔ (network|keypair)$/), '✔ servers', '✔ active', '✔ api', '✔ kubeconfig']);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^✔ release: machines download it until \d{4}-/),
+        expect.stringMatching(/^✔ plan: network: create; .*servers: 2 to create, 0 to reuse, 0 to replace$/),
+        expect.stringMatching(/^✔ network: network \S+, master port \S+$/),
+        expect.stringMatching(/^✔ keypair: (created|reused) keypair \S+$/),
+        '✔ servers: 2 created, 0 reused',
+        '✔ active: 2 servers ACTIVE',
+        expect.stringMatching(/^✔ api: API healthy after \d+ s$/),
+        '✔ kubeconfig: kubectl --context rackspace_tty get nodes',
+      ]),
+    );
+    expect(lines.slice(9)).toEqual(['', 'Kubernetes cluster "tty" is up.', expect.stringMatching(/^The master \(tty-master\) is running at/), expect.any(String), expect.any(String), expect.any(String)]);
+
+    const removed = await runOnTerminal(['down', '--local', '--cluster', 'tty', '--num-nodes', '1', '--yes']);
+    expect(removed.code).toBe(0);
+    expect(removed.screen.cursorVisible).toBe(true);
+    expect(removed.screen.lines()).toEqual(['✔ delete: 2 servers deleted (0.0 s)', '✔ delete: 1 networks, 1 subnets, 1 ports deleted (0.0 s)', 'Cluster "tty" removed: 2 servers, 1 networks, 1 subnets, 1 ports.']);
   });
 
   it('refuses bad flags before touching the cloud', async () => {

@@ -2,7 +2,7 @@ import { kubeconfigPath, up } from '@rax-kube/cluster-up';
 import type { UpResult } from '@rax-kube/cluster-up';
 import type { Argv } from 'yargs';
 import { confirm } from '../confirm.js';
-import { eventPrinter } from '../events-printer.js';
+import { stepOutput } from '../events-printer.js';
 import type { CliIo } from '../io.js';
 import { CliError } from '../io.js';
 import { clusterInputs, openSession } from '../session.js';
@@ -45,9 +45,9 @@ export function upCommand(io: CliIo) {
       if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 100) throw new CliError(`--concurrency=${args.concurrency}: must be a whole number from 1 to 100`, 2);
       if (!(args['api-timeout'] > 0)) throw new CliError(`--api-timeout=${args['api-timeout']}: must be a positive number of seconds`, 2);
       const session = await openSession(args, io);
+      const output = stepOutput(io, { verbose: args.verbose, json: args.json });
       try {
-        const inputs = await clusterInputs(session, args, io);
-        const emit = args.json ? () => undefined : eventPrinter(io, args.verbose);
+        const inputs = await clusterInputs(session, args, io, output);
         const options = {
           config: session.config,
           profile: session.profile,
@@ -62,7 +62,7 @@ export function upCommand(io: CliIo) {
           ...(session.apiUrl ? { apiUrl: session.apiUrl } : {}),
         };
         // The plan is read up front only when it is shown: up itself reads the cloud again anyway.
-        const ask = !args.yes && !args.local && io.isTTY;
+        const ask = !args.yes && !args.local && io.stdoutIsTTY;
         if (args['dry-run'] || ask) {
           const preview = await up({ ...options, dryRun: true }, { client: session.client, emit: () => undefined });
           if (args['dry-run']) {
@@ -73,10 +73,12 @@ export function upCommand(io: CliIo) {
         }
         let result: UpResult;
         try {
-          result = await up(options, { client: session.client, emit });
+          result = await up(options, { client: session.client, emit: output.emit });
         } catch (error) {
           if (error instanceof Error) error.message = `${error.message}\nRun rax-kube up${args.local ? ' --local' : ''} again to resume, or rax-kube down${args.local ? ' --local' : ''} to remove what was created.`;
           throw error;
+        } finally {
+          output.close();
         }
         io.stdout(args.json ? `${JSON.stringify(jsonResult(result), null, 2)}\n` : summary(result, session.config.clusterName));
       } finally {

@@ -22,7 +22,7 @@ afterAll(async () => {
 async function run(argv: string[], env: Record<string, string | undefined>) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { RAX_KUBE_HOME: join(dir, 'home'), ...env }, cwd: dir, isTTY: false });
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { RAX_KUBE_HOME: join(dir, 'home'), ...env }, cwd: dir, stdoutIsTTY: false });
   return { code, stdout, stderr };
 }
 
