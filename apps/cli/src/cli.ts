@@ -1,5 +1,5 @@
 import { CloudConfigError } from '@rax-kube/cloud-config';
-import { UserInputError } from '@rax-kube/cluster-up';
+import { ClusterOperationError, UserInputError } from '@rax-kube/cluster-up';
 import { OpenStackError } from '@rax-kube/openstack-client';
 import { TarballError } from '@rax-kube/tarball-builder';
 import yargs from 'yargs';
@@ -28,7 +28,7 @@ function isUserError(error: unknown): error is Error {
 
 /** Failures of an operation that was allowed to run: message only, exit status 1. */
 function isOperationalError(error: unknown): error is Error {
-  return error instanceof TarballError || error instanceof OpenStackError || error instanceof CliError;
+  return error instanceof ClusterOperationError || error instanceof TarballError || error instanceof OpenStackError || error instanceof CliError;
 }
 
 /**

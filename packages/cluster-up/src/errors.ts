@@ -12,3 +12,19 @@ export class UserInputError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * An operation on the cloud that did not succeed, and says why and what to do (a server went into
+ * ERROR, the API did not answer in time, the cloud dropped a delete): not a bug, and not bad
+ * input. Carries a stable `code`; the CLI prints the message alone and exits 1.
+ */
+export class ClusterOperationError extends Error {
+  readonly exitCode = 1;
+  constructor(
+    readonly code: 'SERVER_ERROR' | 'ACTIVE_TIMEOUT' | 'API_TIMEOUT' | 'DUPLICATE_SERVERS' | 'SERVER_VANISHED' | 'DELETE_DROPPED',
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

@@ -1,4 +1,4 @@
-export { UserInputError } from './errors.js';
+export { ClusterOperationError, UserInputError } from './errors.js';
 export * from './config/index.js';
 export { clusterDir, generateSecrets, loadOrCreateSecrets, raxKubeHome, SecretsFileError, writePrivateFile } from './secrets/store.js';
 export type { RandomBytes } from './secrets/store.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,22 @@ describe('rax-kube up / status / down --local', () => {
     expect(removed.stdout).toContain('removed: 3 servers, 1 networks, 1 subnets, 1 ports');
     const empty = await run(['status', '--local', '--json']);
     expect((JSON.parse(empty.stdout) as { servers: unknown[] }).servers).toEqual([]);
+  });
+
+  it('exits 1 with the reason, and no stack trace, when the API does not answer in time', async () => {
+    expect((await run(['up', '--local', '--cluster', 'late', '--num-nodes', '1'])).code).toBe(0);
+    // The master accepts the password its user data carries; up now probes with another one.
+    const file = join(dir, 'home', 'clusters', 'late', 'secrets.json');
+    const secrets = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...secrets, adminPassword: 'not-what-the-master-has' }), { mode: 0o600 });
+    const late = await run(['up', '--local', '--cluster', 'late', '--num-nodes', '1', '--api-timeout', '1']);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/rax-kube: the API at https:\/\/127\.0\.0\.1:\d+ did not answer \/healthz within 1 s \(last: .*401.*\); the machines may still be downloading the release: run up again to keep waiting\n/);
+    expect(late.stderr).not.toContain('a bug');
+    expect(late.stderr).not.toMatch(/\n\s+at /);
+    expect(late.stderr).not.toContain('not-what-the-master-has');
+    await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+    expect((await run(['down', '--local', '--cluster', 'late', '--num-nodes', '1'])).code).toBe(0);
   });
 
   it('on a terminal, leaves the task list of up and of down on screen with every step done and the cursor shown', async () => {

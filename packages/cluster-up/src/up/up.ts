@@ -6,6 +6,7 @@ import type { CreateServerOptions, OpenStackClient, Server, ServerNetwork } from
 import { probeHealthz } from '../api/healthz.js';
 import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
 import type { ClusterConfig, CloudProfile } from '../config/index.js';
+import { ClusterOperationError } from '../errors.js';
 import { step } from '../events.js';
 import type { EventSink } from '../events.js';
 import { writeKubeconfig } from '../kubeconfig/merge.js';
@@ -173,7 +174,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
 
   const servers = await step(emit, 'active', 'Wait for every server to be ACTIVE', () => waitAllActive(client, desired, emit, sleep, now, options.activeDeadlineMs ?? 1_800_000), (list) => `${list.length} servers ACTIVE`);
   const master = servers.find((s) => s.name === desired.servers[0]?.name);
-  if (!master) throw new Error(`${desired.servers[0]?.name} vanished after it became ACTIVE`);
+  if (!master) throw new ClusterOperationError('SERVER_VANISHED', `${desired.servers[0]?.name} vanished after it became ACTIVE`);
   const result: UpResult = { plan: thePlan, planLines, dryRun: false, master: summarize(master), nodes: servers.filter((s) => s !== master).sort(byMachineOrder).map(summarize) };
 
   const url = (await (options.apiUrl ?? ((server: Server) => Promise.resolve(defaultApiUrl(server, options.profile, desired))))(master)) ?? undefined;
@@ -189,7 +190,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
         if (answer.ok) return answer;
         const waited = now() - started;
         if (waited >= deadline) {
-          throw new Error(`the API at ${url} did not answer /healthz within ${Math.round(deadline / 1000)} s (last: ${answer.error ?? 'no answer'}); the machines may still be downloading the release: run up again to keep waiting`);
+          throw new ClusterOperationError('API_TIMEOUT', `the API at ${url} did not answer /healthz within ${Math.round(deadline / 1000)} s (last: ${answer.error ?? 'no answer'}); the machines may still be downloading the release: run up again to keep waiting`);
         }
         emit({ type: 'step-progress', step: 'api', message: `not yet (${answer.error ?? 'no answer'}), ${Math.round(waited / 1000)} s` });
         await sleep(Math.min(delay, deadline - waited));
@@ -354,16 +355,16 @@ async function waitAllActive(
     const counts = new Map<string, number>();
     for (const s of servers) counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
     const twice = [...counts].filter(([, count]) => count > 1).map(([name]) => name);
-    if (twice.length > 0) throw new Error(`${twice.length} server names exist more than once (${twice.slice(0, 3).join(', ')}${twice.length > 3 ? ', …' : ''}); run up again to remove the duplicates`);
+    if (twice.length > 0) throw new ClusterOperationError('DUPLICATE_SERVERS', `${twice.length} server names exist more than once (${twice.slice(0, 3).join(', ')}${twice.length > 3 ? ', …' : ''}); run up again to remove the duplicates`);
     const failed = servers.find((s) => s.status === 'ERROR');
     if (failed) {
       const detail = await client.compute.servers.get(failed.id).catch(() => failed);
-      throw new Error(`${failed.name} went into ERROR: ${detail.fault?.message ?? 'no fault message'}; run up again to replace it`);
+      throw new ClusterOperationError('SERVER_ERROR', `${failed.name} went into ERROR: ${detail.fault?.message ?? 'no fault message'}; run up again to replace it`);
     }
     const active = servers.filter((s) => s.status === 'ACTIVE');
     emit({ type: 'step-progress', step: 'active', message: `${active.length}/${wanted.size} ACTIVE`, done: active.length, total: wanted.size });
     if (active.length === wanted.size && servers.length === wanted.size) return active;
-    if (now() - started > deadlineMs) throw new Error(`only ${active.length} of ${wanted.size} servers became ACTIVE within ${Math.round(deadlineMs / 1000)} s`);
+    if (now() - started > deadlineMs) throw new ClusterOperationError('ACTIVE_TIMEOUT', `only ${active.length} of ${wanted.size} servers became ACTIVE within ${Math.round(deadlineMs / 1000)} s`);
     await sleep(Math.min(10_000, Math.max(250, (now() - started) / 10)));
   }
 }
