@@ -21,7 +21,7 @@ export class UserInputError extends Error {
 export class ClusterOperationError extends Error {
   readonly exitCode = 1;
   constructor(
-    readonly code: 'SERVER_ERROR' | 'ACTIVE_TIMEOUT' | 'API_TIMEOUT' | 'DUPLICATE_SERVERS' | 'SERVER_VANISHED' | 'DELETE_DROPPED',
+    readonly code: 'SERVER_ERROR' | 'ACTIVE_TIMEOUT' | 'API_TIMEOUT' | 'DUPLICATE_SERVERS' | 'SERVER_VANISHED' | 'DELETE_DROPPED' | 'DELETE_TIMEOUT',
     message: string,
   ) {
     super(message);

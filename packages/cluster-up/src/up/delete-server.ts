@@ -1,7 +1,12 @@
+import { isOpenStackError } from '@rax-kube/openstack-client';
 import type { OpenStackClient, Server } from '@rax-kube/openstack-client';
 import { ClusterOperationError } from '../errors.js';
 import type { EventSink, StepId } from '../events.js';
+import type { RatePacer } from '../util/pacer.js';
+import { pollDelayMs } from '../util/poll.js';
+import { mapBounded } from '../util/pool.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
+import { clusterServers } from './observe.js';
 
 /** DELETEs sent again for one server that Nova accepted and then dropped, before giving up. */
 export const MAX_DELETE_RESENDS = 3;
@@ -16,43 +21,73 @@ export function deleteWasDropped(server: Pick<Server, 'status' | 'OS-EXT-STS:tas
   return server['OS-EXT-STS:task_state'] === null && server.status !== 'DELETED' && server.status !== 'SOFT_DELETED';
 }
 
-export interface DeleteWait {
+/** Sends a server's DELETE (at its turn under the cloud's published rate limits), waiting out rate limits; a server already gone is fine. */
+export async function sendServerDelete(client: OpenStackClient, id: string, sleep: (ms: number) => Promise<void>, pacer?: RatePacer): Promise<void> {
+  await withRateLimitPatience(sleep, async () => {
+    await pacer?.acquire('DELETE', `/servers/${id}`);
+    try {
+      await client.compute.servers.delete(id, { ignoreMissing: true });
+    } catch (error) {
+      if (isOpenStackError(error, 'RATE_LIMITED')) pacer?.refused('DELETE', `/servers/${id}`);
+      throw error;
+    }
+  });
+}
+
+export interface DeleteServersOptions {
+  /** The cluster whose servers these are: one list of them per poll shows which are gone. */
+  cluster: string;
+  concurrency: number;
   deadlineMs: number;
   emit: EventSink;
-  /** The step whose progress tells of a delete sent again. */
+  /** The step whose progress tells of the deletes (and of a delete sent again). */
   step: StepId;
   sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  pacer?: RatePacer;
 }
 
-class DeleteDropped extends Error {}
-
-/** Sends a server's DELETE, waiting out rate limits; a server already gone is fine. */
-export function sendServerDelete(client: OpenStackClient, id: string, sleep: (ms: number) => Promise<void>): Promise<void> {
-  return withRateLimitPatience(sleep, () => client.compute.servers.delete(id, { ignoreMissing: true }));
-}
-
-/** Waits for a deleted server to be gone, sending the DELETE again when Nova dropped it (used by down, and by up when it replaces a server in ERROR). */
-export async function waitUntilDeleted(client: OpenStackClient, server: Pick<Server, 'id' | 'name'>, wait: DeleteWait): Promise<void> {
-  const deadline = Date.now() + wait.deadlineMs;
-  for (let resends = 0; ; resends++) {
-    let seen: Server | undefined;
-    try {
-      await client.compute.servers.waitForDeleted(server.id, {
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        onPoll: (current) => {
-          if (!deleteWasDropped(current)) return;
-          seen = current;
-          throw new DeleteDropped();
-        },
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof DeleteDropped)) throw error;
+/**
+ * Deletes servers and waits until they are gone, with one list call per poll for all of them (a
+ * GET per server per poll spent a 500-node cluster's rate limit and made down give up), sending
+ * a DELETE again when Nova dropped it. Used by down, and by up when it replaces a server in ERROR.
+ */
+export async function deleteServers(client: OpenStackClient, doomed: ReadonlyArray<Pick<Server, 'id' | 'name'>>, options: DeleteServersOptions): Promise<void> {
+  const { emit, sleep, now } = options;
+  await mapBounded(doomed, options.concurrency, (server) => sendServerDelete(client, server.id, sleep, options.pacer));
+  const left = new Map(doomed.map((server) => [server.id, server]));
+  const resends = new Map<string, number>();
+  const started = now();
+  for (;;) {
+    const present = new Map((await withRateLimitPatience(sleep, () => clusterServers(client, options.cluster))).map((s) => [s.id, s]));
+    for (const [id, server] of left) {
+      if (present.has(id)) continue;
+      left.delete(id);
+      emit({ type: 'resource', action: 'deleted', kind: 'server', name: server.name, id });
     }
-    if (resends >= MAX_DELETE_RESENDS) {
-      throw new ClusterOperationError('DELETE_DROPPED', `${server.name} (${server.id}): the cloud accepted its delete ${resends + 1} times and dropped it each time (it is ${seen?.status ?? 'still there'}); check the compute service, then run ${wait.step === 'delete' ? 'down' : 'up'} again`);
+    if (left.size === 0) return;
+    const dropped = [...left.keys()].flatMap((id) => {
+      const current = present.get(id);
+      return current && deleteWasDropped(current) ? [current] : [];
+    });
+    for (const server of dropped) {
+      const count = (resends.get(server.id) ?? 0) + 1;
+      if (count > MAX_DELETE_RESENDS) {
+        throw new ClusterOperationError(
+          'DELETE_DROPPED',
+          `${server.name} (${server.id}): the cloud accepted its delete ${count} times and dropped it each time (it is ${server.status}); check the compute service, then run ${options.step === 'delete' ? 'down' : 'up'} again`,
+        );
+      }
+      resends.set(server.id, count);
+      emit({ type: 'step-progress', step: options.step, message: `${server.name}: the cloud dropped the delete (${server.status}, no task); deleting it again` });
     }
-    wait.emit({ type: 'step-progress', step: wait.step, message: `${server.name}: the cloud dropped the delete (${seen?.status ?? 'unknown'}, no task); deleting it again` });
-    await sendServerDelete(client, server.id, wait.sleep);
+    await mapBounded(dropped, options.concurrency, (server) => sendServerDelete(client, server.id, sleep, options.pacer));
+    const gone = doomed.length - left.size;
+    emit({ type: 'step-progress', step: options.step, message: `${gone}/${doomed.length} deleted`, done: gone, total: doomed.length });
+    const waited = now() - started;
+    if (waited > options.deadlineMs) {
+      throw new ClusterOperationError('DELETE_TIMEOUT', `${left.size} of ${doomed.length} servers were still there after ${Math.round(options.deadlineMs / 1000)} s (${[...left.values()].slice(0, 3).map((s) => s.name).join(', ')}${left.size > 3 ? ', …' : ''}); run ${options.step === 'delete' ? 'down' : 'up'} again to keep waiting`);
+    }
+    await sleep(pollDelayMs(waited));
   }
 }

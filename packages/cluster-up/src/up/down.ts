@@ -4,9 +4,9 @@ import { step } from '../events.js';
 import type { EventSink } from '../events.js';
 import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
 import { collect } from '../util/collect.js';
-import { mapBounded } from '../util/pool.js';
+import { publishedPacer } from '../util/pacer.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
-import { sendServerDelete, waitUntilDeleted } from './delete-server.js';
+import { deleteServers } from './delete-server.js';
 import { clusterServers, ownerDescription } from './observe.js';
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -44,13 +44,10 @@ export async function down(options: DownOptions, deps: { client: OpenStackClient
 
   await step(emit, 'delete', `Delete the servers of ${desired.name}`, async () => {
     const servers = (await clusterServers(client, desired.name)).filter((s) => s.metadata?.[CLUSTER_METADATA_KEY] === desired.name);
-    await mapBounded(servers, concurrency, async (server) => {
-      await sendServerDelete(client, server.id, realSleep);
-    });
-    await mapBounded(servers, concurrency, async (server) => {
-      await waitUntilDeleted(client, server, { deadlineMs: options.deadlineMs ?? 900_000, emit, step: 'delete', sleep: realSleep });
-      emit({ type: 'resource', action: 'deleted', kind: 'server', name: server.name, id: server.id });
-    });
+    if (servers.length > 0) {
+      const pacer = await publishedPacer(client, 'DELETE', `/servers/${servers[0]?.id ?? ''}`);
+      await deleteServers(client, servers, { cluster: desired.name, concurrency, deadlineMs: options.deadlineMs ?? 900_000, emit, step: 'delete', sleep: realSleep, now: Date.now, ...(pacer ? { pacer } : {}) });
+    }
     result.servers = servers.length;
   }, () => `${result.servers} servers deleted`);
 

@@ -18,10 +18,12 @@ import { machineRenderer } from '../render/render-cluster.js';
 import { collect } from '../util/collect.js';
 import { mapBounded } from '../util/pool.js';
 import { produceAhead } from '../util/ahead.js';
-import { RatePacer } from '../util/pacer.js';
+import { publishedPacer } from '../util/pacer.js';
+import type { RatePacer } from '../util/pacer.js';
+import { pollDelayMs } from '../util/poll.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
 import { createOnce } from './create-once.js';
-import { sendServerDelete, waitUntilDeleted } from './delete-server.js';
+import { deleteServers } from './delete-server.js';
 import { byMachineOrder, clusterServers, observe, ownerDescription } from './observe.js';
 
 export interface ReleaseLocation {
@@ -118,7 +120,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
   const keypair = step(emit, 'keypair', `Ensure keypair ${desired.keypairName}`, () => ensureKeypair(client, desired, thePlan, options.sshPublicKey, emit, sleep), (action) => `${action} keypair ${desired.keypairName}`);
   // The cloud's published rate limits are read once up's other compute calls are done (so what
   // they say is left is what the creates can spend), while the network and release still run.
-  const pacing = Promise.all([keypair, lookups]).then(() => createPacer(client, now, sleep), () => undefined);
+  const pacing = Promise.all([keypair, lookups]).then(() => publishedPacer(client, 'POST', '/servers', { now, sleep }), () => undefined);
   const [release, network, , [image, masterFlavor, nodeFlavor], pacer] = await Promise.all([
     releasing,
     step(emit, 'network', `Ensure network ${desired.network.name}`, () => ensureNetwork(client, desired, thePlan, emit, sleep), (n) => `network ${n.networkId}, master port ${n.portId}`),
@@ -139,12 +141,9 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
   });
 
   await step(emit, 'servers', `Create servers (up to ${options.concurrency ?? 10} at once)`, async () => {
-    const deadlineMs = options.activeDeadlineMs ?? 1_800_000;
-    await mapBounded(thePlan.deleteServers, options.concurrency ?? 10, async (doomed) => {
-      await sendServerDelete(client, doomed.id, sleep);
-      await waitUntilDeleted(client, doomed, { deadlineMs, emit, step: 'servers', sleep });
-      emit({ type: 'resource', action: 'deleted', kind: 'server', name: doomed.name, id: doomed.id });
-    });
+    if (thePlan.deleteServers.length > 0) {
+      await deleteServers(client, thePlan.deleteServers, { cluster: desired.name, concurrency: options.concurrency ?? 10, deadlineMs: options.activeDeadlineMs ?? 1_800_000, emit, step: 'servers', sleep, now });
+    }
     const toCreate = thePlan.servers.filter((s) => s.action !== 'reuse');
     for (const reused of thePlan.servers.filter((s) => s.action === 'reuse')) emit({ type: 'resource', action: 'reused', kind: 'server', name: reused.desired.name, id: reused.id ?? '' });
     if (pacer && toCreate.length > 0) emit({ type: 'step-progress', step: 'servers', message: `paced by the cloud's published rate limits: ${pacer.describe('POST', '/servers').join('; ')}` });
@@ -326,20 +325,7 @@ async function createServer(client: OpenStackClient, sleep: (ms: number) => Prom
   );
 }
 
-/** A pacer for server creates when the cloud publishes rate limits that cover them (Rackspace does; Nova since Newton does not). */
-async function createPacer(client: OpenStackClient, now: () => number, sleep: (ms: number) => Promise<void>): Promise<RatePacer | undefined> {
-  const limits = await client.compute.limits().catch(() => undefined);
-  const pacer = limits && new RatePacer(limits.rate, { now, sleep });
-  return pacer?.paces('POST', '/servers') ? pacer : undefined;
-}
-
-/**
- * One list call per poll for the whole cluster, not one GET per server. The wait between polls
- * is a tenth of the time waited so far (at least 250 ms, at most 10 s): a server that turns
- * ACTIVE is seen within about 10 % of the wait (with 3 s boots, 0.25 s), at a few polls a
- * second early on and ever fewer later. It was 500 ms growing by half each poll, which saw a
- * 3 s boot only 1.3 s late.
- */
+/** One list call per poll for the whole cluster, not one GET per server (see pollDelayMs for how often). */
 async function waitAllActive(
   client: OpenStackClient,
   desired: DesiredCluster,
@@ -365,7 +351,7 @@ async function waitAllActive(
     emit({ type: 'step-progress', step: 'active', message: `${active.length}/${wanted.size} ACTIVE`, done: active.length, total: wanted.size });
     if (active.length === wanted.size && servers.length === wanted.size) return active;
     if (now() - started > deadlineMs) throw new ClusterOperationError('ACTIVE_TIMEOUT', `only ${active.length} of ${wanted.size} servers became ACTIVE within ${Math.round(deadlineMs / 1000)} s`);
-    await sleep(Math.min(10_000, Math.max(250, (now() - started) / 10)));
+    await sleep(pollDelayMs(now() - started));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { RateLimit } from '@rax-kube/openstack-client';
+import type { OpenStackClient, RateLimit } from '@rax-kube/openstack-client';
 
 const UNIT_MS: Record<RateLimit['unit'], number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
 
@@ -112,4 +112,15 @@ function compile(source: string): RegExp | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A pacer for `verb path` on compute when the cloud publishes rate limits that cover it
+ * (Rackspace does; Nova since Newton publishes none); undefined otherwise, or when the limits
+ * cannot be read (pacing is an improvement, never a reason to fail).
+ */
+export async function publishedPacer(client: OpenStackClient, verb: string, path: string, options: PacerOptions = {}): Promise<RatePacer | undefined> {
+  const limits = await client.compute.limits().catch(() => undefined);
+  const pacer = limits && new RatePacer(limits.rate, options);
+  return pacer?.paces(verb, path) ? pacer : undefined;
 }
