@@ -49,8 +49,8 @@ const sizes = args.sizes.split(',').map((s) => Number(s.trim())).filter((n) => N
 const originalMax = Number(args['original-max']);
 const L = Number(args.latency); // ms the cloud waits before handling any request (token requests too)
 const BOOT = Number(args.boot); // ms from an accepted create to ACTIVE
-const RPS = Number(args.rps); // token bucket refill, requests per second (token requests exempt)
-const BURST = Number(args.burst); // token bucket size
+const RPS = Number(args.rps); // each service's token bucket refill, requests per second (token requests exempt)
+const BURST = Number(args.burst); // each service's token bucket size (compute's /limits publishes its rate and what remains)
 const concurrency = args.concurrency ? Number(args.concurrency) : undefined;
 const runs = Math.max(1, Number(args.runs)); // rax-kube runs per size, each on a fresh cloud; the median is the figure
 
@@ -78,10 +78,11 @@ const simOptions = {
  *         + 3 L                     the longest chain before the first create: network → subnet →
  *                                   port (3 calls); the keypair (1), the release (container →
  *                                   object, 2) and the image / flavor look-ups (1) fit alongside
- *         + L + max(0, (N+1 − B)/r) the N+1 creates: the first takes L; the bucket holds at most
- *                                   B tokens and refills at r/s, so the last is accepted no
- *                                   earlier than (N+1−B)/r after the first (tokens spent before
- *                                   the creates are ignored, which only lowers the bound)
+ *         + L + max(0, (N+1 − B)/r) the N+1 creates: the first takes L; compute's bucket (each
+ *                                   service has its own) holds at most B tokens and refills at
+ *                                   r/s, so the last is accepted no earlier than (N+1−B)/r after
+ *                                   the first (compute calls spent before the creates are
+ *                                   ignored, which only lowers the bound)
  *         + boot                    the last server turns ACTIVE boot ms after its create
  *         + L                       one poll (one list call) that sees every server ACTIVE
  *         + L                       the API check: the master's detail for its stand-in (the
@@ -253,7 +254,7 @@ try {
   const { path: tarball } = await localReleaseTarball(workDir, {}, workDir);
   const inputs = { secrets: generateSecrets(), key: generateSshKeyPair('ed25519', 'bench'), tarball };
 
-  console.log(`local cloud: latency L=${L} ms per request, boot ${BOOT} ms, rate limit r=${RPS} requests/s burst B=${BURST} (token requests exempt), ${PROFILE} mode`);
+  console.log(`local cloud: latency L=${L} ms per request, boot ${BOOT} ms, rate limit per service r=${RPS} requests/s burst B=${BURST} (token requests exempt; compute publishes its limit in /limits), ${PROFILE} mode`);
   console.log(`rax-kube up: apiWait true against the stand-in master, create concurrency ${concurrency ?? 'default'}`);
   console.log(BOUND_FORMULA);
   console.log(`original's way: a new client (so a new authentication) per call, one create at a time, each server then polled alone every ${POLL_MS} ms until ACTIVE`);
