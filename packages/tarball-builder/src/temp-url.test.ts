@@ -38,9 +38,13 @@ describe('ensureTempUrlKey when the answer to setting the key is lost', () => {
     const real = clientFromEnv({ ...sim.env }).objectStorage;
     await real.account.setMetadata({ 'temp-url-key': null, 'temp-url-key-2': null });
     const { storage, calls } = losingFirstAnswer(real, 'applied');
+    const accountHeads = (): number => sim.state.countRequests('HEAD', /^\/v1\/[^/]+$/u);
+    const headsBefore = accountHeads();
     const key = await ensureTempUrlKey(storage, () => 'key-after-reset');
     expect(key).toEqual({ key: 'key-after-reset', which: 1, created: true });
     expect(calls()).toBe(1);
+    // The look that found the key came after the last attempt: it is the read-back, not followed by another.
+    expect(accountHeads() - headsBefore).toBe(2);
     expect((await real.account.get()).tempUrlKey).toBe('key-after-reset');
   });
 

@@ -6,6 +6,8 @@ import type { ObjectStorage } from './upload.js';
 
 export const DEFAULT_TEMP_URL_TTL_SECONDS = 24 * 60 * 60;
 
+type AccountInfo = Awaited<ReturnType<ObjectStorage['account']['get']>>;
+
 export interface TempUrlKey {
   key: string;
   /** Which account key holds it: `X-Account-Meta-Temp-Url-Key` (1) or `…-Key-2` (2). */
@@ -25,7 +27,9 @@ export async function ensureTempUrlKey(objectStorage: ObjectStorage, generate: (
   if (account.tempUrlKey2) return { key: account.tempUrlKey2, which: 2, created: false };
   const key = generate();
   // Setting it is a POST, which the client does not retry. When the answer is lost (timeout,
-  // reset, 5xx) the key may be set anyway: look before sending it again.
+  // reset, 5xx) the key may be set anyway: look before sending it again. A look that finds a key
+  // was taken after our last attempt, so it also serves as the read-back.
+  let after: AccountInfo | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       await objectStorage.account.setTempUrlKey(key, 1);
@@ -34,10 +38,13 @@ export async function ensureTempUrlKey(objectStorage: ObjectStorage, generate: (
       if (!isOpenStackError(err) || !['TIMEOUT', 'CONNECTION', 'HTTP_SERVER_ERROR'].includes(err.code) || attempt === 3) throw err;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       const now = await objectStorage.account.get();
-      if (now.tempUrlKey) break;
+      if (now.tempUrlKey) {
+        after = now;
+        break;
+      }
     }
   }
-  const after = await objectStorage.account.get();
+  after ??= await objectStorage.account.get();
   if (after.tempUrlKey && after.tempUrlKey !== key) return { key: after.tempUrlKey, which: 1, created: false };
   return { key, which: 1, created: true };
 }

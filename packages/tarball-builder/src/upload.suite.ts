@@ -81,8 +81,11 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
       const first = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, onProgress: (e) => events.push(e) });
       expect(first).toMatchObject({ container, object: 'devel/kubernetes-server-linux-amd64.tar.gz', uploaded: true, etag: small.digests.md5, segments: 0, size: small.size });
       expect(events.at(-1)).toMatchObject({ phase: 'upload', done: true, bytesDone: small.size, bytesTotal: small.size, segmentsDone: 1, segmentsTotal: 1 });
-      // Nothing remote to compare with: the file was read once, inspected on the way out.
-      expect(events.every((e) => e.phase === 'upload')).toBe(true);
+      // A small file is inspected before it is sent (its digests go with the PUT): first the inspection, then the upload.
+      const firstUpload = events.findIndex((e) => e.phase === 'upload');
+      expect(events.slice(0, firstUpload).every((e) => e.phase === 'inspect')).toBe(true);
+      expect(events[firstUpload - 1]).toMatchObject({ phase: 'inspect', done: true, bytesDone: small.size });
+      expect(events.slice(firstUpload).every((e) => e.phase === 'upload')).toBe(true);
       const head = await storage().objects.head(container, first.object);
       expect(head).toMatchObject({ etag: small.digests.md5, contentLength: small.size, staticLargeObject: false });
       expect(head.metadata).toMatchObject({ sha256: small.digests.sha256, sha512: small.digests.sha512 });
@@ -96,6 +99,21 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
       expect(skipEvents.some((e) => e.phase === 'inspect' && e.done)).toBe(true);
       const forced = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, force: true });
       expect(forced.uploaded).toBe(true);
+    });
+
+    it('reads a file at or above singlePassFrom once: inspected while it is sent, digests set after', async (ctx) => {
+      if (skip) ctx.skip(skip);
+      const events: UploadProgress[] = [];
+      const first = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, containerPrefix: 'single-pass/', singlePassFrom: 0, onProgress: (e) => events.push(e) });
+      expect(first).toMatchObject({ uploaded: true, etag: small.digests.md5, segments: 0, size: small.size, digests: small.digests });
+      // Nothing remote to compare with: the file was read once, inspected on the way out.
+      expect(events.every((e) => e.phase === 'upload')).toBe(true);
+      expect(events.at(-1)).toMatchObject({ done: true, bytesDone: small.size });
+      const head = await storage().objects.head(container, first.object);
+      expect(head).toMatchObject({ etag: small.digests.md5, contentLength: small.size, staticLargeObject: false });
+      expect(head.metadata).toMatchObject({ sha256: small.digests.sha256, sha512: small.digests.sha512 });
+      expect((await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, containerPrefix: 'single-pass/', singlePassFrom: 0 })).uploaded).toBe(false);
+      await expect(uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, singlePassFrom: -1 })).rejects.toMatchObject({ code: 'UPLOAD_OPTIONS_INVALID' });
     });
 
     it('uploads a large tarball as parallel segments plus a manifest, skips it unchanged, and cleans up replaced segments', async (ctx) => {
@@ -141,16 +159,19 @@ export function uploadSuite(name: string, connect: () => Promise<SwiftTarget | s
       const good = await uploadServerTarball({ objectStorage: storage(), tarball: small.path, container, containerPrefix: prefix });
       // Several MiB, mostly sent before the missing binary shows up at the end of the archive.
       const broken = await randomServerTarball(dir, 700 * 1024, 'broken', { withoutKubelet: true });
-      const err = (await uploadServerTarball({ objectStorage: storage(), tarball: broken.path, container, containerPrefix: prefix }).catch((e: unknown) => e)) as TarballError;
-      expect(err.code).toBe('TARBALL_INVALID_LAYOUT');
-      expect(err.message).toContain('kubernetes/server/bin/kubelet is missing');
       // A corrupt file: the gzip stream breaks in the middle.
       const corrupt = join(dir, 'corrupt.tar.gz');
       const bytes = Buffer.from(await readFile(large.path));
       bytes.fill(0x55, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 4096);
       await writeFile(corrupt, bytes);
-      const corruptErr = (await uploadServerTarball({ objectStorage: storage(), tarball: corrupt, container, containerPrefix: prefix }).catch((e: unknown) => e)) as TarballError;
-      expect(corruptErr.code).toBe('TARBALL_CORRUPT');
+      // Inspected first (the default at this size), and sent while inspected (singlePassFrom 0: the PUT is cut short).
+      for (const singlePassFrom of [undefined, 0]) {
+        const err = (await uploadServerTarball({ objectStorage: storage(), tarball: broken.path, container, containerPrefix: prefix, ...(singlePassFrom === undefined ? {} : { singlePassFrom }) }).catch((e: unknown) => e)) as TarballError;
+        expect(err.code).toBe('TARBALL_INVALID_LAYOUT');
+        expect(err.message).toContain('kubernetes/server/bin/kubelet is missing');
+        const corruptErr = (await uploadServerTarball({ objectStorage: storage(), tarball: corrupt, container, containerPrefix: prefix, ...(singlePassFrom === undefined ? {} : { singlePassFrom }) }).catch((e: unknown) => e)) as TarballError;
+        expect(corruptErr.code).toBe('TARBALL_CORRUPT');
+      }
       // The same two as segmented uploads: the manifest is never written and the segments are removed.
       for (const [file, code] of [[broken.path, 'TARBALL_INVALID_LAYOUT'], [corrupt, 'TARBALL_CORRUPT']] as const) {
         const segErr = (await uploadServerTarball({ objectStorage: storage(), tarball: file, container, containerPrefix: prefix, segmentSize: 1024 * 1024 }).catch((e: unknown) => e)) as TarballError;

@@ -1,4 +1,4 @@
-import { clientFromEnv } from '@rax-kube/openstack-client';
+import { clientFromEnv, OpenStackError } from '@rax-kube/openstack-client';
 import { startSim } from '@rax-kube/openstack-sim';
 import type { Sim } from '@rax-kube/openstack-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,9 @@ import type { TarballError } from './errors.js';
 import { buildStandInRelease } from './stand-in.js';
 import { createReleaseTempUrl, ensureTempUrlKey, redactTempUrl } from './temp-url.js';
 import { defaultReleaseContainer, planUpload, releaseObjectName, remoteMatches, uploadServerTarball } from './upload.js';
-import type { ObjectStorage } from './upload.js';
-import { uploadSuite } from './upload.suite.js';
+import type { ObjectStorage, UploadProgress } from './upload.js';
+import { randomServerTarball, uploadSuite } from './upload.suite.js';
+import { inspectServerTarball } from './inspect.js';
 
 uploadSuite('the local sim', async () => {
   const sim = await startSim({ seed: 1 });
@@ -60,25 +61,72 @@ describe('release names', () => {
   });
 });
 
+/** The object storage, except that the first `method` on the release object is refused with a 503 before it is sent. */
+function refusingFirst(real: ObjectStorage, method: 'PUT' | 'POST', onRefused: () => void): ObjectStorage {
+  let refused = false;
+  const service = new Proxy(real.service, {
+    get: (target, property) => {
+      if (property !== 'request') return Reflect.get(target, property);
+      return async (...args: Parameters<ObjectStorage['service']['request']>) => {
+        const [m, path] = args;
+        if (!refused && m === method && path.endsWith('/kubernetes-server-linux-amd64.tar.gz')) {
+          refused = true;
+          onRefused();
+          throw new OpenStackError({ code: 'HTTP_SERVER_ERROR', status: 503, message: `${m} failed with 503` });
+        }
+        return target.request(...args);
+      };
+    },
+  });
+  return new Proxy(real, { get: (target, property) => (property === 'service' ? service : Reflect.get(target, property)) });
+}
+
 describe('upload through injected server errors (sim)', () => {
-  it('recovers: a failed single-pass PUT is redone with a replayable body, and the stored bytes are right', async () => {
-    // Seeded, so the same requests fail on every run (with this seed: a single-pass PUT and a POST).
-    const sim = await startSim({ seed: 11, faults: { rate: 0.4, kinds: ['5xx'] } });
+  it('recovers: a refused single-pass PUT is redone with a replayable body, a refused POST is sent again, and the stored bytes are right', async () => {
+    // Every request may draw a 5xx (seeded, but requests go out together, so which one draws it
+    // depends on their order of arrival); on top, each upload has its single-pass PUT or its POST refused.
+    const sim = await startSim({ seed: 11, faults: { rate: 0.1, kinds: ['5xx'] } });
     const dir = await mkdtemp(join(tmpdir(), 'upload-faults-'));
     try {
-      const storage = clientFromEnv({ ...sim.env }, { sleep: async () => undefined, retry: { limit: 8 } }).objectStorage;
+      const real = clientFromEnv({ ...sim.env }, { sleep: async () => undefined, retry: { limit: 8 } }).objectStorage;
       const built = await buildStandInRelease(dir);
       const expected = await readFile(built.path);
-      for (let i = 0; i < 6; i++) {
-        const result = await uploadServerTarball({ objectStorage: storage, tarball: built.path, container: 'faulty', containerPrefix: `run-${i}/` });
+      const refused = { PUT: 0, POST: 0 };
+      for (let i = 0; i < 4; i++) {
+        const method = i % 2 === 0 ? 'PUT' : 'POST';
+        const storage = refusingFirst(real, method, () => refused[method]++);
+        const result = await uploadServerTarball({ objectStorage: storage, tarball: built.path, container: 'faulty', containerPrefix: `run-${i}/`, singlePassFrom: 0 });
         expect(result.uploaded).toBe(true);
-        expect((await storage.objects.getBuffer('faulty', result.object)).equals(expected)).toBe(true);
-        expect((await storage.objects.head('faulty', result.object)).metadata.sha256).toBe(built.digests.sha256);
+        expect((await real.objects.getBuffer('faulty', result.object)).equals(expected)).toBe(true);
+        expect((await real.objects.head('faulty', result.object)).metadata.sha256).toBe(built.digests.sha256);
       }
-      // Both recovery paths ran: a refused single-pass PUT, and a refused metadata POST.
-      const faulted = (method: string): number => sim.state.requests().filter((r) => r.method === method && r.fault !== undefined && r.path.endsWith('/kubernetes-server-linux-amd64.tar.gz')).length;
-      expect(faulted('PUT')).toBeGreaterThan(0);
-      expect(faulted('POST')).toBeGreaterThan(0);
+      expect(refused).toEqual({ PUT: 2, POST: 2 });
+      expect(sim.state.faults().total).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('upload stopped while a body is being sent (sim)', () => {
+  it('fails at once, rather than leave the request waiting for the rest of the body', async () => {
+    const sim = await startSim({ seed: 12 });
+    const dir = await mkdtemp(join(tmpdir(), 'upload-abort-'));
+    try {
+      const storage = clientFromEnv({ ...sim.env }).objectStorage;
+      const large = await randomServerTarball(dir, 700 * 1024, 'abort');
+      const inspection = await inspectServerTarball(large.path);
+      // Segments (the inspection alongside), and one PUT with the digests known: stopped at the first bytes sent.
+      for (const options of [{ tarball: large.path, segmentSize: 1024 * 1024 }, { tarball: inspection }]) {
+        const controller = new AbortController();
+        const reason = new Error('stopped by the caller');
+        const onProgress = (p: UploadProgress): void => {
+          if (p.phase === 'upload' && p.bytesDone > 0) controller.abort(reason);
+        };
+        await expect(uploadServerTarball({ objectStorage: storage, container: 'stopped', ...options, signal: controller.signal, onProgress })).rejects.toBe(reason);
+      }
+      expect(sim.state.objects().filter((o) => o.container === 'stopped')).toEqual([]);
     } finally {
       await sim.close();
       await rm(dir, { recursive: true, force: true });

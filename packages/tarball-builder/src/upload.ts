@@ -19,6 +19,13 @@ export type ObjectStorage = OpenStackClient['objectStorage'];
 export const DEFAULT_CONTAINER_PREFIX = 'devel/';
 export const DEFAULT_SEGMENT_SIZE = 1024 ** 3;
 export const DEFAULT_SEGMENT_CONCURRENCY = 4;
+/**
+ * Inspecting (three digests, gunzip, tar walk) runs at about 200 MiB/s, so a file under 8 MiB is
+ * inspected in about the time of the first round trip, which it overlaps; its digests can then go
+ * with the PUT instead of a POST after it. A larger new file is read once, inspected while sent:
+ * reading it ahead would cost more than the POST's round trip (and the CPU a local Swift needs).
+ */
+export const DEFAULT_SINGLE_PASS_FROM = 8 * 1024 ** 2;
 /** Swift's documented default `max_file_size` (5 GiB + 2 bytes), used when `/info` is unavailable. */
 export const SWIFT_DEFAULT_MAX_FILE_SIZE = 5 * 1024 ** 3 + 2;
 const SWIFT_DEFAULT_MAX_MANIFEST_SEGMENTS = 1000;
@@ -58,6 +65,12 @@ export interface UploadServerTarballOptions {
   concurrency?: number;
   /** Upload even when the remote object already matches. */
   force?: boolean;
+  /**
+   * A new file of at least this many bytes sent as one object is read once: inspected while it is
+   * sent, its digests set by a POST afterwards. A smaller one is inspected from the start, alongside
+   * the first requests, so they go with the PUT. Default 8 MiB; 0 always reads once.
+   */
+  singlePassFrom?: number;
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
 }
@@ -149,12 +162,23 @@ class PartBody {
       },
     });
     source.on('error', (err) => counter.destroy(err));
+    // The request listens for errors once it has the body; this keeps one from before that uncaught.
+    counter.on('error', () => undefined);
     this.streams = [source, counter];
     return source.pipe(counter);
   };
 
   destroy(): void {
     for (const stream of this.streams) stream.destroy();
+    this.streams = [];
+  }
+
+  /**
+   * Stop a body that may be being sent: with an error, so that the request fails at once. A body
+   * that just stops makes got wait for the rest, and Swift with it (client_timeout, 60 s).
+   */
+  abort(): void {
+    for (const stream of this.streams) stream.destroy(new Error('upload stopped'));
     this.streams = [];
   }
 
@@ -278,7 +302,7 @@ async function putWhole(ctx: UploadContext, inspection: ServerTarballInspection)
   const progress = uploadReporter(ctx, size, 1);
   // Bounded by the inspected size: bytes appended since are not sent (and the mtime check fails).
   const body = new PartBody(path, size > 0 ? { start: 0, end: size - 1 } : undefined, progress.meter, progress.report, false);
-  const abort = (): void => body.destroy();
+  const abort = (): void => body.abort();
   ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
     const res = await ctx.objectStorage.service.request('PUT', encodePath(ctx.container, ctx.object), {
@@ -317,7 +341,7 @@ async function putSegments(
   let stopped = false;
   const stop = (): void => {
     stopped = true;
-    bodies.forEach((b) => b.destroy());
+    bodies.forEach((b) => b.abort());
   };
   const inspected = inspection.catch((err: unknown) => {
     stop();
@@ -396,8 +420,8 @@ type StreamingOutcome = { kind: 'done'; inspection: ServerTarballInspection; eta
  * Read the file once: inspect it and send it in the same pass (the ETag cannot go in the
  * headers, because it is known only at the end). The last chunk is held back until the
  * inspection passes, and Swift's ETag is compared with the local MD5 afterwards, as swiftclient
- * does; the digests go on as metadata with a POST. A transport failure is handed back for the
- * caller to redo with the replayable two-pass upload.
+ * does; the digests are for the caller to set as metadata (postMetadata). A transport failure is
+ * handed back for the caller to redo with the replayable two-pass upload.
  */
 async function putWhileInspecting(ctx: UploadContext, file: { path: string; size: number; modifiedMs: number }): Promise<StreamingOutcome> {
   const progress = uploadReporter(ctx, file.size, 1);
@@ -457,21 +481,30 @@ async function putWhileInspecting(ctx: UploadContext, file: { path: string; size
   const inspection = await inspecting;
   await assertUnchangedOnDisk(file);
   if (etag !== inspection.digests.md5) return { kind: 'retry', inspection, cause: new Error(`Swift answered ETag ${etag}, the bytes read have MD5 ${inspection.digests.md5}`) };
-  await postMetadata(ctx, inspection.digests);
   progress.finish();
   return { kind: 'done', inspection, etag };
+}
+
+/** Wait for all, then fail with the first failure: nothing is left running behind an error. */
+async function allSettledOrThrow(tasks: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /**
  * Upload the server tarball to `<container>/<CONTAINER_PREFIX>kubernetes-server-linux-amd64.tar.gz`.
  *
- * - The container is created when missing; an object that already holds these bytes (same ETag,
- *   or same SHA-256 metadata and size) is left alone unless `force`.
+ * - The container is created when the object is not found; an object that already holds these
+ *   bytes (same ETag, or same SHA-256 metadata and size) is left alone unless `force`.
  * - Up to the segment size it is one PUT; above it, segments in parallel (bounded) and a static
  *   large object manifest. SHA-256 and SHA-512 go on as object metadata.
  * - Given a path, the file is inspected (layout and digests) before anything is committed. When
- *   no remote object of the same size exists there is nothing to compare, so the file is read
- *   only once: inspected while it is sent (see putWhileInspecting).
+ *   no remote object of the same size exists there is nothing to compare, so a file of at least
+ *   `singlePassFrom` bytes is read only once: inspected while it is sent (see putWhileInspecting).
+ * - Round trips: looking for the object and reading `/info` go out together (a small file's
+ *   inspection starts with them); if the object is not there, creating the container; then the
+ *   upload, with the listing of older segments beside it; then, only if needed, the digests POST
+ *   and the deletion of old segments. An unchanged tarball costs the first round trip alone.
  * - The file is never held in memory: every body is a file stream, reopened by range on retry.
  */
 export async function uploadServerTarball(options: UploadServerTarballOptions): Promise<UploadedTarball> {
@@ -483,6 +516,8 @@ export async function uploadServerTarball(options: UploadServerTarballOptions): 
   const object = releaseObjectName(options.containerPrefix);
   const concurrency = options.concurrency ?? DEFAULT_SEGMENT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TarballError('UPLOAD_OPTIONS_INVALID', `concurrency must be a positive integer, got ${concurrency}`);
+  const singlePassFrom = options.singlePassFrom ?? DEFAULT_SINGLE_PASS_FROM;
+  if (typeof singlePassFrom !== 'number' || Number.isNaN(singlePassFrom) || singlePassFrom < 0) throw new TarballError('UPLOAD_OPTIONS_INVALID', `singlePassFrom must be a size in bytes, got ${singlePassFrom}`);
   const ctx: UploadContext = { objectStorage, container, object, concurrency, emit: options.onProgress, signal: options.signal };
   const given = typeof options.tarball === 'string' ? undefined : options.tarball;
   const file = given ?? (await statTarball(options.tarball as string));
@@ -493,38 +528,59 @@ export async function uploadServerTarball(options: UploadServerTarballOptions): 
       ...(options.signal ? { signal: options.signal } : {}),
       ...(ctx.emit ? { onProgress: (p) => ctx.emit?.({ ...p, phase: 'inspect', segmentsDone: 0, segmentsTotal: 0 }) } : {}),
     });
-  const finish = async (inspection: ServerTarballInspection, fields: Pick<UploadedTarball, 'etag' | 'uploaded' | 'segments' | 'segmentSize'>, keepSegments?: string): Promise<UploadedTarball> => {
-    if (fields.uploaded) await removeStaleSegments(objectStorage, container, `${object}.segments/`, keepSegments);
-    return { container, object, size: inspection.size, digests: inspection.digests, ...fields };
-  };
+  // A small file is inspected from the start, while the first requests are out: its digests then
+  // go with the PUT. A larger one is not read before it is known whether it must be compared.
+  const early = given === undefined && file.size < singlePassFrom ? inspect() : undefined;
+  early?.catch(() => undefined);
 
   try {
-    await objectStorage.containers.ensure(container);
-    const remote = await objectStorage.objects.find(container, object);
-    const plan = planUpload(file.size, options.segmentSize ?? DEFAULT_SEGMENT_SIZE, await clusterLimits(objectStorage));
+    // The object's HEAD and /info go out together. Only the HEAD carries the token: a Swift behind
+    // keystonemiddleware validates a new token once per request until it has cached the answer, so
+    // concurrent first requests each wait for a validation (measured on openstack-aio: N × 0.5 s).
+    // A 404 does not say whether the container exists: it is created then (an idempotent PUT), a
+    // round trip before the first upload under this name; a found object implies the container.
+    const found = objectStorage.objects.find(container, object);
+    const containerReady = found.then(async (head) => {
+      if (head === undefined) await objectStorage.containers.ensure(container);
+    });
+    containerReady.catch(() => undefined);
+    const [remote, limits] = await Promise.all([found, clusterLimits(objectStorage)]);
+    const plan = planUpload(file.size, options.segmentSize ?? DEFAULT_SEGMENT_SIZE, limits);
     const mayBeUnchanged = !options.force && remote !== undefined && remote.contentLength === file.size;
 
     let inspection = given;
-    if (inspection === undefined && plan.segmentSize === undefined && !mayBeUnchanged) {
+    if (inspection === undefined && (mayBeUnchanged || (early !== undefined && plan.segmentSize === undefined))) inspection = await (early ?? inspect());
+    if (inspection !== undefined && !options.force && remote !== undefined && remoteMatches(remote, inspection)) {
+      ctx.emit?.({ bytesDone: inspection.size, bytesTotal: inspection.size, bytesPerSecond: 0, etaSeconds: 0, elapsedMs: 0, done: true, phase: 'upload', segmentsDone: 0, segmentsTotal: 0 });
+      return { container, object, size: inspection.size, digests: inspection.digests, etag: remote.etag ?? inspection.digests.md5, uploaded: false, segments: 0, segmentSize: undefined };
+    }
+
+    await containerReady;
+    // Segments of earlier uploads of this object (another file or segment size) are garbage once
+    // the new object is in place: listed while it is sent, deleted after (with the digests POST, if any).
+    const older = listNames(objectStorage, container, `${object}.segments/`);
+    older.catch(() => undefined);
+    const finish = async (sent: ServerTarballInspection, fields: Pick<UploadedTarball, 'etag' | 'segments' | 'segmentSize'>, keepSegments?: string, alongside: Promise<void>[] = []): Promise<UploadedTarball> => {
+      await allSettledOrThrow([removeStaleSegments(objectStorage, container, older, keepSegments), ...alongside]);
+      return { container, object, size: sent.size, digests: sent.digests, uploaded: true, ...fields };
+    };
+
+    if (inspection === undefined && plan.segmentSize !== undefined) {
+      // Nothing remote to compare with: inspect alongside the segment uploads, not before them.
+      const slo = await putSegments(ctx, file, plan.segmentSize, plan.segments, early ?? inspectServerTarball(file.path, options.signal ? { signal: options.signal } : {}));
+      return await finish(slo.inspection, { etag: slo.etag, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
+    }
+    if (inspection === undefined) {
       const streamed = await putWhileInspecting(ctx, file);
-      if (streamed.kind === 'done') return await finish(streamed.inspection, { etag: streamed.etag, uploaded: true, segments: 0, segmentSize: undefined });
+      if (streamed.kind === 'done') return await finish(streamed.inspection, { etag: streamed.etag, segments: 0, segmentSize: undefined }, undefined, [postMetadata(ctx, streamed.inspection.digests)]);
       inspection = streamed.inspection;
     }
-    if (inspection === undefined && plan.segmentSize !== undefined && !mayBeUnchanged) {
-      // Nothing remote to compare with: inspect alongside the segment uploads, not before them.
-      const slo = await putSegments(ctx, file, plan.segmentSize, plan.segments, inspectServerTarball(file.path, options.signal ? { signal: options.signal } : {}));
-      return await finish(slo.inspection, { etag: slo.etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
-    }
     inspection ??= await inspect();
-    if (!options.force && remote !== undefined && remoteMatches(remote, inspection)) {
-      ctx.emit?.({ bytesDone: inspection.size, bytesTotal: inspection.size, bytesPerSecond: 0, etaSeconds: 0, elapsedMs: 0, done: true, phase: 'upload', segmentsDone: 0, segmentsTotal: 0 });
-      return await finish(inspection, { etag: remote.etag ?? inspection.digests.md5, uploaded: false, segments: 0, segmentSize: undefined });
-    }
     if (plan.segmentSize === undefined) {
-      return await finish(inspection, { etag: await putWhole(ctx, inspection), uploaded: true, segments: 0, segmentSize: undefined });
+      return await finish(inspection, { etag: await putWhole(ctx, inspection), segments: 0, segmentSize: undefined });
     }
     const slo = await putSegments(ctx, inspection, plan.segmentSize, plan.segments, Promise.resolve(inspection));
-    return await finish(slo.inspection, { etag: slo.etag, uploaded: true, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
+    return await finish(slo.inspection, { etag: slo.etag, segments: plan.segments, segmentSize: plan.segmentSize }, slo.keep);
   } catch (err) {
     if (err instanceof TarballError) throw err;
     if (options.signal?.aborted) throw options.signal.reason ?? err;
@@ -532,18 +588,19 @@ export async function uploadServerTarball(options: UploadServerTarballOptions): 
   }
 }
 
-/** Segments of earlier uploads of this object (another file or segment size) are garbage now. */
-async function removeStaleSegments(objectStorage: ObjectStorage, container: string, segmentDir: string, keep: string | undefined): Promise<void> {
-  const stale: string[] = [];
-  for await (const entry of objectStorage.objects.list(container, { prefix: segmentDir })) {
-    if ('name' in entry && (keep === undefined || !entry.name.startsWith(keep))) stale.push(entry.name);
-  }
+async function listNames(objectStorage: ObjectStorage, container: string, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of objectStorage.objects.list(container, { prefix })) if ('name' in entry) names.push(entry.name);
+  return names;
+}
+
+/** Every listed object but this upload's own segments (under `keep`). */
+async function removeStaleSegments(objectStorage: ObjectStorage, container: string, listed: Promise<string[]>, keep: string | undefined): Promise<void> {
+  const stale = (await listed).filter((name) => keep === undefined || !name.startsWith(keep));
   await mapLimit(stale, 4, (name) => objectStorage.objects.delete(container, name, { ignoreMissing: true }));
 }
 
 /** Every object under `prefix` (the segments of one failed upload). */
 async function deletePrefix(objectStorage: ObjectStorage, container: string, prefix: string): Promise<void> {
-  const names: string[] = [];
-  for await (const entry of objectStorage.objects.list(container, { prefix })) if ('name' in entry) names.push(entry.name);
-  await mapLimit(names, 4, (name) => objectStorage.objects.delete(container, name, { ignoreMissing: true }));
+  await mapLimit(await listNames(objectStorage, container, prefix), 4, (name) => objectStorage.objects.delete(container, name, { ignoreMissing: true }));
 }

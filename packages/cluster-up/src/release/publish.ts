@@ -1,5 +1,6 @@
 import {
   createReleaseTempUrl,
+  ensureTempUrlKey,
   fetchRelease,
   findServerTarball,
   uploadServerTarball,
@@ -58,18 +59,32 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
     tarball = found.path;
     origin = found.source === 'option' ? 'path given' : found.source === 'env' ? 'KUBE_SERVER_TARBALL' : `the build tree (${found.source})`;
   }
-  const upload = await uploadServerTarball({
+  // The temp-URL key does not depend on the upload: its round trips (up to three on a new account)
+  // run alongside the upload's. If it cannot be had, the upload is stopped rather than left running
+  // (it then fails with the key's error, unless it had failed on its own first).
+  const stopUpload = new AbortController();
+  const keying = ensureTempUrlKey(options.objectStorage).catch((err: unknown) => {
+    stopUpload.abort(err);
+    throw err;
+  });
+  const uploading = uploadServerTarball({
     objectStorage: options.objectStorage,
     tarball,
     containerPrefix: options.containerPrefix,
     ...(options.container ? { container: options.container } : { username: options.owner }),
     ...(options.segmentSize ? { segmentSize: options.segmentSize } : {}),
     ...(options.onUploadProgress ? { onProgress: options.onUploadProgress } : {}),
+    signal: stopUpload.signal,
   });
+  const [uploaded, keyed] = await Promise.allSettled([uploading, keying]);
+  if (uploaded.status === 'rejected') throw uploaded.reason;
+  if (keyed.status === 'rejected') throw keyed.reason;
+  const upload = uploaded.value;
   const temp = await createReleaseTempUrl({
     objectStorage: options.objectStorage,
     container: upload.container,
     object: upload.object,
+    key: keyed.value,
     ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}),
     ...(options.digest ? { digest: options.digest } : {}),
   });
