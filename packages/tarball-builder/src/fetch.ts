@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +143,7 @@ export async function fetchRelease(options: FetchReleaseOptions): Promise<Fetche
   await mkdir(dir, { recursive: true });
   const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const temp = `${path}${suffix}`;
+  let out: WriteStream | undefined;
   try {
     const response = await get(urls.tarball, options.signal);
     const lengthHeader = response.headers.get('content-length');
@@ -156,7 +159,8 @@ export async function fetchRelease(options: FetchReleaseOptions): Promise<Fetche
       },
     });
     try {
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), tap, createWriteStream(temp), { signal: options.signal });
+      out = createWriteStream(temp);
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), tap, out, { signal: options.signal });
     } catch (err) {
       if (options.signal?.aborted) throw err;
       throw new TarballError('RELEASE_DOWNLOAD_FAILED', `Download of ${urls.tarball} broke off after ${meter.bytesDone} bytes: ${(err as Error).message}`, {
@@ -181,6 +185,9 @@ export async function fetchRelease(options: FetchReleaseOptions): Promise<Fetche
     await rename(`${recordPath}${suffix}`, recordPath);
     return { version, path, size: meter.bytesDone, sha512: expected, fromCache: false, url: urls.tarball };
   } finally {
+    // A pipeline that failed early can reject while the file is still being opened: wait for the
+    // stream to close, or the file appears after it was removed.
+    if (out && !out.closed) await once(out, 'close').catch(() => undefined);
     await rm(temp, { force: true });
     await rm(`${recordPath}${suffix}`, { force: true });
   }
