@@ -25,7 +25,7 @@ export { step } from './events.js';
 export type { ClusterEvent, EventSink, ResourceKind, StepId } from './events.js';
 export { probeHealthz } from './api/healthz.js';
 export type { HealthProbe, ProbeTarget } from './api/healthz.js';
-export { contextName, serverNetworks, summarize, up } from './up/up.js';
+export { contextName, masterApiUrl, serverNetworks, summarize, up } from './up/up.js';
 export type { MachineSummary, ReleaseLocation, UpDeps, UpOptions, UpResult } from './up/up.js';
 export { down } from './up/down.js';
 export type { DownOptions, DownResult } from './up/down.js';

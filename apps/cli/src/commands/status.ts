@@ -28,9 +28,10 @@ export function statusCommand(io: CliIo) {
       const session = await openSession(args, io);
       try {
         const { secrets } = await loadOrCreateSecrets(session.home, session.config.clusterName);
-        const apiUrl = args['api-check'] ? (session.apiUrl ?? defaultApiUrl) : undefined;
+        // The API is probed where up probed it and wrote it into the kubeconfig.
+        const api = !args['api-check'] ? {} : session.apiUrl ? { apiUrl: session.apiUrl } : { profile: session.profile };
         const result = await status(
-          { config: session.config, ...(apiUrl ? { apiUrl } : {}), credentials: { username: secrets.adminUser, password: secrets.adminPassword } },
+          { config: session.config, ...api, credentials: { username: secrets.adminUser, password: secrets.adminPassword } },
           { client: session.client },
         );
         if (args.json) {
@@ -47,9 +48,4 @@ export function statusCommand(io: CliIo) {
       }
     },
   };
-}
-
-async function defaultApiUrl(master: { accessIPv4?: string; addresses?: Record<string, Array<{ addr: string; version: number }>> }): Promise<string | undefined> {
-  const address = master.accessIPv4 || master.addresses?.public?.find((a) => a.version === 4)?.addr;
-  return address ? `https://${address}` : undefined;
 }

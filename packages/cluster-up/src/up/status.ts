@@ -1,11 +1,11 @@
 import type { OpenStackClient, Server } from '@rax-kube/openstack-client';
 import { probeHealthz } from '../api/healthz.js';
 import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
-import type { ClusterConfig } from '../config/index.js';
+import type { ClusterConfig, CloudProfile } from '../config/index.js';
 import { CLUSTER_METADATA_KEY, desiredCluster } from '../plan/desired.js';
 import { collect } from '../util/collect.js';
 import { byMachineOrder, clusterServers } from './observe.js';
-import { summarize } from './up.js';
+import { masterApiUrl, summarize } from './up.js';
 import type { MachineSummary } from './up.js';
 
 export interface StatusResult {
@@ -21,6 +21,8 @@ export interface StatusOptions {
   config: ClusterConfig;
   /** Where the master's API is; no health check when it returns undefined. */
   apiUrl?: (master: Server) => Promise<string | undefined>;
+  /** Without `apiUrl`, the API is looked for where up looks for it on this profile (masterApiUrl); with neither, it is not checked. */
+  profile?: CloudProfile;
   credentials?: { username: string; password: string };
 }
 
@@ -40,7 +42,9 @@ export async function status(options: StatusOptions, deps: { client: OpenStackCl
     ...(networks[0] ? { network: { id: networks[0].id, name: networks[0].name } } : {}),
   };
   const master = ours.find((s) => s.name === desired.servers[0]?.name && s.status === 'ACTIVE');
-  const url = master && options.apiUrl ? await options.apiUrl(master) : undefined;
+  const { profile } = options;
+  const locate = options.apiUrl ?? (profile ? (server: Server) => Promise.resolve(masterApiUrl(server, profile, desired.network.name)) : undefined);
+  const url = master && locate ? await locate(master) : undefined;
   if (url && options.credentials) {
     const answer = await (deps.probe ?? probeHealthz)({ server: url, ...options.credentials });
     result.api = { url, healthy: answer.ok, ...(answer.ok ? {} : { detail: answer.error ?? 'no answer' }) };

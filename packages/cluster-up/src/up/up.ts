@@ -176,7 +176,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<UpResult> {
   if (!master) throw new ClusterOperationError('SERVER_VANISHED', `${desired.servers[0]?.name} vanished after it became ACTIVE`);
   const result: UpResult = { plan: thePlan, planLines, dryRun: false, master: summarize(master), nodes: servers.filter((s) => s !== master).sort(byMachineOrder).map(summarize) };
 
-  const url = (await (options.apiUrl ?? ((server: Server) => Promise.resolve(defaultApiUrl(server, options.profile, desired))))(master)) ?? undefined;
+  const url = (await (options.apiUrl ?? ((server: Server) => Promise.resolve(masterApiUrl(server, options.profile, desired.network.name))))(master)) ?? undefined;
   let certificatePem: string | undefined;
   if (options.apiWait !== false && url) {
     const started = now();
@@ -355,7 +355,11 @@ async function waitAllActive(
   }
 }
 
-function defaultApiUrl(master: Server, profile: CloudProfile, desired: DesiredCluster): string | undefined {
-  const address = profile === 'rackspace' ? serverIPv4(master) : (serverIPv4(master, desired.network.name) ?? serverIPv4(master));
+/**
+ * Where the master's API is, for up, status and the kubeconfig alike: its public IPv4 on Rackspace;
+ * on OpenStack its address on the cluster's network (where the nodes reach it), else any IPv4.
+ */
+export function masterApiUrl(master: Server, profile: CloudProfile, clusterNetwork: string): string | undefined {
+  const address = profile === 'rackspace' ? serverIPv4(master) : (serverIPv4(master, clusterNetwork) ?? serverIPv4(master));
   return address ? `https://${address}` : undefined;
 }
