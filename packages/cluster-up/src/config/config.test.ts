@@ -60,8 +60,12 @@ describe('resolveConfig', () => {
     [{ NUM_NODES: '1001' }, 'NUM_NODES="1001" (from environment): must be a whole number from 1 to 1000'],
     [{ NUM_NODES: '2.5' }, 'NUM_NODES="2.5" (from environment): must be a whole number from 1 to 1000'],
     [
-      { NUM_NODES: '300' },
+      { NUM_NODES: '300', NOVA_NETWORK: '192.168.0.0/22' },
       'NUM_NODES="300" (from environment): is more than KUBE_NETWORK=10.240.0.0/16 can hold: it has room for 255 node subnets (/24 each); use a /15 or larger KUBE_NETWORK, or fewer nodes',
+    ],
+    [
+      { NUM_NODES: '253' },
+      'NUM_NODES="253" (from environment): is more than NOVA_NETWORK=192.168.0.0/24 has addresses for: 253 machines (the master and 252 nodes); use a /23 or larger NOVA_NETWORK, or fewer nodes',
     ],
     [{ KUBE_NETWORK: '10.240.0.0/25' }, 'KUBE_NETWORK="10.240.0.0/25" (from environment): must be a /24 or larger: each node takes a /24 of it'],
     [{ KUBE_NETWORK: '10.240.0.0' }, 'KUBE_NETWORK="10.240.0.0" (from environment): is not a valid IPv4 CIDR: expected a CIDR such as 10.240.0.0/16'],
@@ -107,8 +111,9 @@ describe('resolveConfig', () => {
     expect(issuesOf({ env: { NUM_NODES: 'x', DNS_DOMAIN: '-' }, flags: { KUBE_NETWORK: 'nope' } })).toHaveLength(3);
   });
 
-  it('accepts 1000 nodes in a /14 pod network and DNS checks only when enabled', () => {
-    expect(resolveConfig({ env: { NUM_NODES: '1000', KUBE_NETWORK: '10.128.0.0/14' } }).numNodes).toBe(1000);
+  it('accepts 1000 nodes in a /14 pod network and a /22 cloud network, and DNS checks only when enabled', () => {
+    expect(resolveConfig({ env: { NUM_NODES: '1000', KUBE_NETWORK: '10.128.0.0/14', NOVA_NETWORK: '192.168.0.0/22' } }).numNodes).toBe(1000);
+    expect(resolveConfig({ env: { NUM_NODES: '252' } }).numNodes).toBe(252); // 253 addresses in the default /24: master and 252 nodes
     expect(resolveConfig({ env: { ENABLE_CLUSTER_DNS: 'false', DNS_SERVER_IP: '172.16.0.10' } }).enableClusterDns).toBe(false);
   });
 

@@ -97,6 +97,7 @@ class ConfigChecker {
       }
     }
     if (kubeNetwork && numNodes !== undefined) this.checkNodeCapacity(kubeNetwork, numNodes);
+    if (novaNetwork && numNodes !== undefined) this.checkMachineAddresses(novaNetwork, numNodes);
     if (serviceRange && dnsServerIp !== undefined && enableClusterDns) {
       const offset = dnsServerIp - serviceRange.network;
       if (!ipv4.cidrContains(serviceRange, dnsServerIp)) this.issue('DNS_SERVER_IP', `must be inside SERVICE_CLUSTER_IP_RANGE=${this.raw('SERVICE_CLUSTER_IP_RANGE')}`);
@@ -228,6 +229,15 @@ class ConfigChecker {
     if (numNodes > capacity) {
       const needed = 24 - Math.ceil(Math.log2(numNodes + 1));
       this.issue('NUM_NODES', `is more than KUBE_NETWORK=${this.raw('KUBE_NETWORK')} can hold: it has room for ${capacity} node subnets (/24 each); use a /${needed} or larger KUBE_NETWORK, or fewer nodes`);
+    }
+  }
+
+  /** Every machine takes one address of NOVA_NETWORK; its network, gateway (.1) and broadcast addresses are not for machines. */
+  private checkMachineAddresses(novaNetwork: ipv4.Cidr, numNodes: number): void {
+    const hosts = ipv4.cidrSize(novaNetwork) - 3;
+    if (hosts >= 5 && numNodes + 1 > hosts) {
+      const prefix = 32 - Math.ceil(Math.log2(numNodes + 1 + 3));
+      this.issue('NUM_NODES', `is more than NOVA_NETWORK=${this.raw('NOVA_NETWORK')} has addresses for: ${hosts} machines (the master and ${hosts - 1} nodes); use a /${prefix} or larger NOVA_NETWORK, or fewer nodes`);
     }
   }
 

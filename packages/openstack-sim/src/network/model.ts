@@ -235,7 +235,7 @@ export function createPortRecord(ctx: SimContext, input: PortInput): PortRecord 
 export function seedRackspaceNetworks(ctx: SimContext): void {
   const pub = createNetworkRecord(ctx, { id: PUBLIC_NET_ID, name: 'public', projectId: 'rackspace', shared: true, special: 'public' });
   // TEST-NET-2 and the IPv6 documentation prefix: addresses that exist only in the sim.
-  createSubnetRecord(ctx, { networkId: pub.id, cidr: '198.51.100.0/24', projectId: 'rackspace', name: 'public-v4' });
+  createSubnetRecord(ctx, { networkId: pub.id, cidr: '198.18.0.0/15', projectId: 'rackspace', name: 'public-v4' });
   createSubnetRecord(ctx, { networkId: pub.id, cidr: '2001:db8:1::/64', projectId: 'rackspace', name: 'public-v6' });
   const snet = createNetworkRecord(ctx, { id: SERVICE_NET_ID, name: 'private', projectId: 'rackspace', shared: true, special: 'private' });
   createSubnetRecord(ctx, { networkId: snet.id, cidr: '10.176.0.0/16', projectId: 'rackspace', name: 'servicenet' });
