@@ -445,6 +445,10 @@ async function putWhileInspecting(ctx: UploadContext, file: { path: string; size
     toInspect.destroy(err);
     body.destroy(err);
   });
+  // The inspection can fail (a corrupt first chunk) before got has attached to the body, while the
+  // request still waits for its token: an 'error' with no listener would end the process. The
+  // failure itself reaches the caller through `inspecting`.
+  body.on('error', () => undefined);
   source.pipe(toInspect);
   source.pipe(body);
   const abort = (): void => {
