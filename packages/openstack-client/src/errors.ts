@@ -70,6 +70,16 @@ export function isOpenStackError(err: unknown, code?: OpenStackErrorCode): err i
   return err instanceof OpenStackError && (code === undefined || err.code === code);
 }
 
+const OUTCOME_UNKNOWN: ReadonlySet<OpenStackErrorCode> = new Set(['TIMEOUT', 'CONNECTION', 'HTTP_SERVER_ERROR']);
+
+/**
+ * True when a request failed without saying whether it was carried out (timeout, connection
+ * reset, 5xx): a create that failed so may exist anyway, and is looked for before it is re-sent.
+ */
+export function outcomeUnknown(err: unknown): err is OpenStackError {
+  return err instanceof OpenStackError && OUTCOME_UNKNOWN.has(err.code);
+}
+
 /** True when `err` is an HTTP error from the API with this status (e.g. `isStatus(err, 404)`). */
 export function isStatus(err: unknown, status: number): boolean {
   return err instanceof OpenStackError && err.status === status;

@@ -1,7 +1,7 @@
 export { createClient, clientFromEnv, optionsFromConfig, IdentityFacet, ComputeFacet, NetworkFacet, ObjectStorageFacet } from './client.js';
 export type { ClientOptions, OpenStackClient, CloudProfile, TempUrlRequest } from './client.js';
 
-export { OpenStackError, isStatus, isOpenStackError, parseApiMessage, requestIdFrom } from './errors.js';
+export { OpenStackError, isStatus, isOpenStackError, outcomeUnknown, parseApiMessage, requestIdFrom } from './errors.js';
 export type { OpenStackErrorCode, OpenStackErrorInit } from './errors.js';
 export { Redactor, redact, redactUrl, redactHeaders, redactPatterns, REDACTED } from './redact.js';
 export { silentLogger, redactingLogger } from './logger.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isOpenStackError } from '@rax-kube/openstack-client';
+import { outcomeUnknown } from '@rax-kube/openstack-client';
 import type { TempUrlDigest } from '@rax-kube/openstack-client';
 import { TarballError } from './errors.js';
 import type { ObjectStorage } from './upload.js';
@@ -35,7 +35,7 @@ export async function ensureTempUrlKey(objectStorage: ObjectStorage, generate: (
       await objectStorage.account.setTempUrlKey(key, 1);
       break;
     } catch (err) {
-      if (!isOpenStackError(err) || !['TIMEOUT', 'CONNECTION', 'HTTP_SERVER_ERROR'].includes(err.code) || attempt === 3) throw err;
+      if (!outcomeUnknown(err) || attempt === 3) throw err;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       const now = await objectStorage.account.get();
       if (now.tempUrlKey) {

@@ -1,11 +1,4 @@
-import { isOpenStackError } from '@rax-kube/openstack-client';
-
-/** Failures after which a request may or may not have been carried out. */
-const OUTCOME_UNKNOWN = new Set(['TIMEOUT', 'CONNECTION', 'HTTP_SERVER_ERROR']);
-
-export function outcomeUnknown(error: unknown): boolean {
-  return isOpenStackError(error) && OUTCOME_UNKNOWN.has(error.code);
-}
+import { outcomeUnknown } from '@rax-kube/openstack-client';
 
 export interface CreateOnceOptions {
   sleep: (ms: number) => Promise<void>;

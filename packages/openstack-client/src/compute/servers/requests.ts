@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OpenStackError, isOpenStackError, isStatus } from '../../errors.js';
+import { OpenStackError, isStatus, outcomeUnknown } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ServiceClient } from '../../service.js';
 import { paginateLinks } from '../../service.js';
@@ -95,9 +95,6 @@ export async function findServerByCreateToken(svc: ServiceClient, name: string, 
   return undefined;
 }
 
-/** Outcome unknown: the request may have been processed. */
-const AMBIGUOUS_FAILURES = new Set(['TIMEOUT', 'CONNECTION', 'HTTP_SERVER_ERROR']);
-
 export interface CreateServerBehaviour {
   /** Total create attempts when the outcome of a POST was unknown and no server was found. Default 3. */
   maxAttempts?: number;
@@ -130,7 +127,7 @@ export async function createServer(svc: ServiceClient, opts: CreateServerOptions
       deps.logger.info(`created server ${opts.name} (${id})`);
       return await getServer(svc, id);
     } catch (err) {
-      if (!isOpenStackError(err) || !AMBIGUOUS_FAILURES.has(err.code)) throw err;
+      if (!outcomeUnknown(err)) throw err;
       deps.logger.warn(`server create for ${opts.name} ended without an answer (${err.code}); looking for it before any re-send`);
       for (const delay of lookupDelays) {
         await deps.sleep(delay);
