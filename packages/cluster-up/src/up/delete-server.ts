@@ -1,7 +1,7 @@
-import { isOpenStackError } from '@rax-kube/openstack-client';
 import type { OpenStackClient, Server } from '@rax-kube/openstack-client';
 import { ClusterOperationError } from '../errors.js';
 import type { EventSink, StepId } from '../events.js';
+import { paced } from '../util/pacer.js';
 import type { RatePacer } from '../util/pacer.js';
 import { pollDelayMs } from '../util/poll.js';
 import { mapBounded } from '../util/pool.js';
@@ -23,15 +23,7 @@ export function deleteWasDropped(server: Pick<Server, 'status' | 'OS-EXT-STS:tas
 
 /** Sends a server's DELETE (at its turn under the cloud's published rate limits), waiting out rate limits; a server already gone is fine. */
 export async function sendServerDelete(client: OpenStackClient, id: string, sleep: (ms: number) => Promise<void>, pacer?: RatePacer): Promise<void> {
-  await withRateLimitPatience(sleep, async () => {
-    await pacer?.acquire('DELETE', `/servers/${id}`);
-    try {
-      await client.compute.servers.delete(id, { ignoreMissing: true });
-    } catch (error) {
-      if (isOpenStackError(error, 'RATE_LIMITED')) pacer?.refused('DELETE', `/servers/${id}`);
-      throw error;
-    }
-  });
+  await withRateLimitPatience(sleep, () => paced(pacer, 'DELETE', `/servers/${id}`, () => client.compute.servers.delete(id, { ignoreMissing: true })));
 }
 
 export interface DeleteServersOptions {

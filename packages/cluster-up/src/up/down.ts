@@ -1,3 +1,4 @@
+import { defaultSleep } from '@rax-kube/openstack-client';
 import type { OpenStackClient } from '@rax-kube/openstack-client';
 import type { ClusterConfig } from '../config/index.js';
 import { step } from '../events.js';
@@ -9,8 +10,7 @@ import { withRateLimitPatience } from '../util/rate-limit.js';
 import { deleteServers } from './delete-server.js';
 import { clusterServers, ownerDescription } from './observe.js';
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const patiently = <T>(call: () => Promise<T>): Promise<T> => withRateLimitPatience(realSleep, call);
+const patiently = <T>(call: () => Promise<T>): Promise<T> => withRateLimitPatience(defaultSleep, call);
 
 export interface DownOptions {
   config: ClusterConfig;
@@ -46,7 +46,7 @@ export async function down(options: DownOptions, deps: { client: OpenStackClient
     const servers = (await clusterServers(client, desired.name)).filter((s) => s.metadata?.[CLUSTER_METADATA_KEY] === desired.name);
     if (servers.length > 0) {
       const pacer = await publishedPacer(client, 'DELETE', `/servers/${servers[0]?.id ?? ''}`);
-      await deleteServers(client, servers, { cluster: desired.name, concurrency, deadlineMs: options.deadlineMs ?? 900_000, emit, step: 'delete', sleep: realSleep, now: Date.now, ...(pacer ? { pacer } : {}) });
+      await deleteServers(client, servers, { cluster: desired.name, concurrency, deadlineMs: options.deadlineMs ?? 900_000, emit, step: 'delete', sleep: defaultSleep, now: Date.now, ...(pacer ? { pacer } : {}) });
     }
     result.servers = servers.length;
   }, () => `${result.servers} servers deleted`);

@@ -1,7 +1,7 @@
 import { coreosLegacy } from '@rax-kube/cloud-config';
 import type { ClusterSecrets } from '@rax-kube/cloud-config';
 import { randomUUID } from 'node:crypto';
-import { buildCreateServerBody, IDEMPOTENCY_METADATA_KEY, isOpenStackError, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
+import { buildCreateServerBody, defaultSleep, IDEMPOTENCY_METADATA_KEY, RACKSPACE_PUBLICNET_ID, RACKSPACE_SERVICENET_ID, serverIPv4 } from '@rax-kube/openstack-client';
 import type { CreateServerOptions, OpenStackClient, Server, ServerNetwork } from '@rax-kube/openstack-client';
 import { probeHealthz } from '../api/healthz.js';
 import type { HealthProbe, ProbeTarget } from '../api/healthz.js';
@@ -18,7 +18,7 @@ import { machineRenderer } from '../render/render-cluster.js';
 import { collect } from '../util/collect.js';
 import { mapBounded } from '../util/pool.js';
 import { produceAhead } from '../util/ahead.js';
-import { publishedPacer } from '../util/pacer.js';
+import { paced, publishedPacer } from '../util/pacer.js';
 import type { RatePacer } from '../util/pacer.js';
 import { pollDelayMs } from '../util/poll.js';
 import { withRateLimitPatience } from '../util/rate-limit.js';
@@ -79,7 +79,6 @@ export interface UpResult {
   kubeconfig?: { path: string; context: string };
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function contextName(cluster: string): string {
   return `rackspace_${cluster}`;
@@ -309,15 +308,7 @@ async function createServer(client: OpenStackClient, sleep: (ms: number) => Prom
     client.redactor.add(server.userData);
     client.redactor.add(Buffer.from(server.userData).toString('base64'));
   }
-  const post = async () => {
-    await pacer?.acquire('POST', '/servers');
-    try {
-      return await client.compute.service.request<{ server: { id: string } }>('POST', '/servers', { json: body, ...(microversion ? { microversion } : {}) });
-    } catch (error) {
-      if (isOpenStackError(error, 'RATE_LIMITED')) pacer?.refused('POST', '/servers');
-      throw error;
-    }
-  };
+  const post = () => paced(pacer, 'POST', '/servers', () => client.compute.service.request<{ server: { id: string } }>('POST', '/servers', { json: body, ...(microversion ? { microversion } : {}) }));
   return createOnce(
     async () => (await withRateLimitPatience(sleep, post)).body.server.id,
     async () => (await withRateLimitPatience(sleep, () => client.compute.servers.findByName(server.name))).find((s) => s.metadata?.[IDEMPOTENCY_METADATA_KEY] === token)?.id,

@@ -1,3 +1,4 @@
+import { defaultSleep, isOpenStackError } from '@rax-kube/openstack-client';
 import type { OpenStackClient, RateLimit } from '@rax-kube/openstack-client';
 
 const UNIT_MS: Record<RateLimit['unit'], number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
@@ -47,7 +48,7 @@ export class RatePacer {
 
   constructor(limits: readonly RateLimit[], options: PacerOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? defaultSleep;
     this.maxWaitMs = options.maxWaitMs ?? 60_000;
     this.jitterMs = options.jitterMs ?? 25;
     const at = this.now();
@@ -111,6 +112,20 @@ function compile(source: string): RegExp | undefined {
     return new RegExp(source);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Sends `call` at its turn under `pacer` (right away without one); a rate-limit refusal tells the
+ * pacer that the cloud's bucket is empty, then goes to the caller, who waits out its Retry-After.
+ */
+export async function paced<T>(pacer: RatePacer | undefined, verb: string, path: string, call: () => Promise<T>): Promise<T> {
+  await pacer?.acquire(verb, path);
+  try {
+    return await call();
+  } catch (error) {
+    if (isOpenStackError(error, 'RATE_LIMITED')) pacer?.refused(verb, path);
+    throw error;
   }
 }
 
