@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { outcomeUnknown } from '@rax-kube/openstack-client';
+import { defaultSleep, outcomeUnknown } from '@rax-kube/openstack-client';
 import type { TempUrlDigest } from '@rax-kube/openstack-client';
 import { TarballError } from './errors.js';
 import type { ObjectStorage } from './upload.js';
@@ -36,7 +36,7 @@ export async function ensureTempUrlKey(objectStorage: ObjectStorage, generate: (
       break;
     } catch (err) {
       if (!outcomeUnknown(err) || attempt === 3) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      await defaultSleep(200 * attempt);
       const now = await objectStorage.account.get();
       if (now.tempUrlKey) {
         after = now;

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PassThrough, Transform } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
+import { defaultSleep } from '@rax-kube/openstack-client';
 import type { OpenStackClient } from '@rax-kube/openstack-client';
 import type { TarballDigests } from './digest.js';
 import { TarballError } from './errors.js';
@@ -409,7 +410,7 @@ async function postMetadata(ctx: UploadContext, digests: TarballDigests): Promis
       const status = (err as { status?: number }).status;
       const retryable = status === undefined || status >= 500 || status === 408 || status === 413 || status === 429;
       if (!retryable || attempt === attempts || ctx.signal?.aborted) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      await defaultSleep(200 * attempt);
     }
   }
 }
