@@ -22,7 +22,7 @@ export function deleteWasDropped(server: Pick<Server, 'status' | 'OS-EXT-STS:tas
 }
 
 /** Sends a server's DELETE (at its turn under the cloud's published rate limits), waiting out rate limits; a server already gone is fine. */
-export async function sendServerDelete(client: OpenStackClient, id: string, sleep: (ms: number) => Promise<void>, pacer?: RatePacer): Promise<void> {
+async function sendServerDelete(client: OpenStackClient, id: string, sleep: (ms: number) => Promise<void>, pacer?: RatePacer): Promise<void> {
   await withRateLimitPatience(sleep, () => paced(pacer, 'DELETE', `/servers/${id}`, () => client.compute.servers.delete(id, { ignoreMissing: true })));
 }
 
